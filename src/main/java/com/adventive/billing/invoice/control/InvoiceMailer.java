@@ -1,0 +1,135 @@
+package com.adventive.billing.invoice.control;
+
+import com.adventive.billing.invoice.entity.BillingInvoice;
+import com.adventive.billing.invoice.entity.EmailDelivery;
+import com.adventive.billing.invoice.entity.InvoiceView;
+import com.adventive.billing.invoice.entity.RenderedEmail;
+import com.adventive.billing.platform.control.MailGateway;
+import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.control.OperationalLog;
+import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.platform.entity.OutgoingMail;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
+import java.util.Optional;
+
+/** Emails an invoice with its stored PDF attached, at most once per dedupe key. */
+@ApplicationScoped
+public class InvoiceMailer {
+
+    public static final String INVOICE_NEW = "invoice_new";
+    public static final String INVOICE_NOTIFY = "invoice_notify";
+
+    @Inject
+    InvoiceLedger ledger;
+
+    @Inject
+    InvoiceDocuments documents;
+
+    @Inject
+    InvoiceEmailRenderer emailRenderer;
+
+    @Inject
+    MailGateway mail;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    OperationalLog operationalLog;
+
+    public sealed interface Outcome {
+        record Sent(String messageId) implements Outcome { }
+        record AlreadySent(String messageId) implements Outcome { }
+        record Suppressed(String recipient) implements Outcome { }
+    }
+
+    /**
+     * Sends unless this dedupe key was already sent. Throws (so the work is retried) when the PDF
+     * is not in the bucket or SMTP refuses; throws {@link UndeliverableException} when no retry can help.
+     */
+    public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
+                        OperationalContext op) throws MessagingException, UndeliverableException, MissingPdfException {
+        Optional<EmailDelivery> earlier = ledger.delivery(dedupeKey);
+        if (earlier.isPresent() && earlier.get().isSent()) {
+            return new Outcome.AlreadySent(earlier.get().messageId());
+        }
+        String to = validRecipient(recipient, op);
+        if (ledger.isSuppressed(to)) {
+            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+            return new Outcome.Suppressed(to);
+        }
+        Optional<byte[]> pdf = documents.storedBytes(invoice);
+        if (pdf.isEmpty()) {
+            operationalLog.record(op, "email_failed", template + " not sent: no PDF in the bucket at " + invoice.objectKey());
+            throw new MissingPdfException(invoice.objectKey());
+        }
+        String messageId = earlier.map(EmailDelivery::messageId).orElseGet(() -> messageId(invoice, dedupeKey));
+        EmailDelivery delivery = ledger.beginDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to, messageId);
+        RenderedEmail content = emailRenderer.render(template, view);
+        OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
+                content.html(), messageId, attachmentName(invoice), InvoiceDocuments.PDF, pdf.get());
+        try {
+            mail.send(outgoing);
+        } catch (MessagingException | RuntimeException e) {
+            ledger.deliveryFailed(delivery.id(), e.getClass().getSimpleName() + ": " + e.getMessage());
+            operationalLog.record(op, "email_failed", template + " to " + to + " failed: " + e.getMessage());
+            throw e;
+        }
+        ledger.deliverySent(delivery.id());
+        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId);
+        return new Outcome.Sent(messageId);
+    }
+
+    private String validRecipient(String recipient, OperationalContext op) throws UndeliverableException {
+        if (recipient == null || recipient.isBlank()) {
+            operationalLog.record(op, "email_failed", "invoice has no customer email");
+            throw new UndeliverableException("recipient_missing", "invoice has no customer email");
+        }
+        try {
+            InternetAddress address = new InternetAddress(recipient.trim(), true);
+            return address.getAddress();
+        } catch (AddressException e) {
+            operationalLog.record(op, "email_failed", "customer email is not a valid address");
+            throw new UndeliverableException("recipient_invalid", "customer email is not a valid address");
+        }
+    }
+
+    /** Deterministic per dedupe key, so a retried send carries the same Message-ID. */
+    private String messageId(BillingInvoice invoice, String dedupeKey) {
+        String domain = settings.mailFrom().substring(settings.mailFrom().indexOf('@') + 1);
+        String suffix = dedupeKey.replaceAll("[^A-Za-z0-9]+", ".");
+        return "<" + invoice.invUuid() + "." + suffix + "@" + domain + ">";
+    }
+
+    private static String attachmentName(BillingInvoice invoice) {
+        String number = invoice.invoiceNumber();
+        String safe = number == null ? invoice.invUuid() : number.replaceAll("[^A-Za-z0-9._-]", "_");
+        return "invoice-" + safe + ".pdf";
+    }
+
+    /** No retry can deliver this email (no or invalid recipient). */
+    public static class UndeliverableException extends Exception {
+        private final String reason;
+
+        public UndeliverableException(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /** The PDF is not (yet) in the bucket; the work is retried. */
+    public static class MissingPdfException extends Exception {
+        public MissingPdfException(String key) {
+            super("no PDF in the bucket at " + key);
+        }
+    }
+}

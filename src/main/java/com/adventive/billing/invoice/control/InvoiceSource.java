@@ -1,0 +1,111 @@
+package com.adventive.billing.invoice.control;
+
+import com.adventive.billing.invoice.entity.LoadedInvoice;
+import com.adventive.billing.platform.control.Ids;
+import com.adventive.billing.platform.control.StripeGateway;
+import com.adventive.billing.webhook.control.EnvelopeParser;
+import com.adventive.billing.webhook.control.MalformedEventException;
+import com.adventive.billing.webhook.control.PermanentWorkFailure;
+import com.adventive.billing.webhook.control.WorkContext;
+import com.stripe.Stripe;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Invoice;
+import com.stripe.model.InvoiceLineItem;
+import com.stripe.model.Price;
+import com.stripe.net.ApiResource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Gets the complete invoice for an event. A finalized invoice's amounts cannot change, so the
+ * event's copy is used when stripe-java can read it as is (same API version, lines present);
+ * otherwise — null, older or newer api_version — the invoice is fetched from Stripe. Remaining
+ * line pages are always fetched when the event's list is truncated.
+ */
+@ApplicationScoped
+public class InvoiceSource {
+
+    @Inject
+    StripeGateway stripe;
+
+    public LoadedInvoice load(WorkContext context) throws StripeException, PermanentWorkFailure {
+        JsonObject object = dataObject(context);
+        String invoiceId = object.get("id") instanceof JsonString s ? s.getString() : null;
+        if (!Ids.INVOICE.matches(invoiceId)) {
+            throw new PermanentWorkFailure("event_malformed", "event data.object has no valid invoice id");
+        }
+        boolean usable = Stripe.API_VERSION.equals(context.apiVersion()) && object.get("lines") instanceof JsonObject;
+        Invoice invoice = usable
+                ? ApiResource.GSON.fromJson(object.toString(), Invoice.class)
+                : stripe.retrieveInvoice(invoiceId);
+        if (!invoiceId.equals(invoice.getId())) {
+            throw new PermanentWorkFailure("stripe_response_invalid", "Stripe returned a different invoice id");
+        }
+        List<InvoiceLineItem> lines = allLines(invoice);
+        return new LoadedInvoice(invoice, lines, tieredPrices(lines), !usable);
+    }
+
+    /** The current state of an invoice straight from Stripe, for operator-triggered work. */
+    public LoadedInvoice fetch(String invoiceId) throws StripeException {
+        Invoice invoice = stripe.retrieveInvoice(invoiceId);
+        List<InvoiceLineItem> lines = allLines(invoice);
+        return new LoadedInvoice(invoice, lines, tieredPrices(lines), true);
+    }
+
+    private List<InvoiceLineItem> allLines(Invoice invoice) throws StripeException {
+        var list = invoice.getLines();
+        boolean complete = list != null && list.getData() != null && !Boolean.TRUE.equals(list.getHasMore());
+        return complete ? new ArrayList<>(list.getData()) : stripe.listAllLines(invoice.getId());
+    }
+
+    /**
+     * Metered subscription lines show a tier breakdown; the tiers live on the Price, which Stripe
+     * returns only on request. A price Stripe no longer knows is shown without tiers.
+     */
+    private Map<String, Price> tieredPrices(List<InvoiceLineItem> lines) throws StripeException {
+        Set<String> priceIds = new LinkedHashSet<>();
+        for (InvoiceLineItem line : lines) {
+            boolean fromSubscription = line.getParent() != null
+                    && "subscription_item_details".equals(line.getParent().getType());
+            String priceId = line.getPricing() != null && line.getPricing().getPriceDetails() != null
+                    ? line.getPricing().getPriceDetails().getPrice() : null;
+            if (fromSubscription && Ids.PRICE.matches(priceId)) {
+                priceIds.add(priceId);
+            }
+        }
+        Map<String, Price> prices = new LinkedHashMap<>();
+        for (String priceId : priceIds) {
+            try {
+                Price price = stripe.retrievePriceWithTiers(priceId);
+                if (price.getTiers() != null && !price.getTiers().isEmpty()) {
+                    prices.put(priceId, price);
+                }
+            } catch (InvalidRequestException e) {
+                // 4xx for this price: render the line without a breakdown rather than block the invoice
+            }
+        }
+        return prices;
+    }
+
+    private static JsonObject dataObject(WorkContext context) throws PermanentWorkFailure {
+        try {
+            JsonObject event = EnvelopeParser.readObject(context.payload());
+            if (event.get("data") instanceof JsonObject data && data.get("object") instanceof JsonObject object) {
+                return object;
+            }
+        } catch (MalformedEventException e) {
+            // fall through: a stored event without a usable object cannot be worked
+        }
+        throw new PermanentWorkFailure("event_malformed", "event has no data.object");
+    }
+}

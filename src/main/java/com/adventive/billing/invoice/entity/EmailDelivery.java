@@ -1,0 +1,100 @@
+package com.adventive.billing.invoice.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.LocalDateTime;
+
+/**
+ * One invoice email and the outcome of sending it. The dedupe key makes an automatic send a
+ * once-only effect: the row is written (status sending) before SMTP is called.
+ */
+@Entity
+@Table(name = "email_delivery")
+public class EmailDelivery {
+
+    public static final String SENDING = "sending";
+    public static final String SENT = "sent";
+    public static final String FAILED = "failed";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "dedupe_key")
+    private String dedupeKey;
+
+    @Column(name = "stripe_invoice_id")
+    private String stripeInvoiceId;
+
+    private String template;
+
+    private String recipient;
+
+    @Column(name = "message_id")
+    private String messageId;
+
+    private String status;
+
+    private int attempts;
+
+    @Column(name = "last_error")
+    private String lastError;
+
+    @Column(name = "created_at")
+    private LocalDateTime createdAt;
+
+    @Column(name = "sent_at")
+    private LocalDateTime sentAt;
+
+    protected EmailDelivery() {
+    }
+
+    public EmailDelivery(String dedupeKey, String stripeInvoiceId, String template, String recipient,
+                         String messageId, LocalDateTime now) {
+        this.dedupeKey = dedupeKey;
+        this.stripeInvoiceId = stripeInvoiceId;
+        this.template = template;
+        this.recipient = recipient;
+        this.messageId = messageId;
+        this.status = SENDING;
+        this.createdAt = now;
+    }
+
+    public void attempting(String recipient) {
+        this.recipient = recipient;
+        this.status = SENDING;
+        this.attempts++;
+    }
+
+    public void sent(LocalDateTime now) {
+        this.status = SENT;
+        this.sentAt = now;
+        this.lastError = null;
+    }
+
+    public void failed(String error) {
+        this.status = FAILED;
+        this.lastError = error;
+    }
+
+    public Long id() { return id; }
+    public String dedupeKey() { return dedupeKey; }
+    public String stripeInvoiceId() { return stripeInvoiceId; }
+    public String template() { return template; }
+    public String recipient() { return recipient; }
+    public String messageId() { return messageId; }
+    public String status() { return status; }
+    public int attempts() { return attempts; }
+    public String lastError() { return lastError; }
+    public LocalDateTime createdAt() { return createdAt; }
+    public LocalDateTime sentAt() { return sentAt; }
+
+    public boolean isSent() {
+        return SENT.equals(status);
+    }
+}

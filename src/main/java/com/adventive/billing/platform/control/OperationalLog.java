@@ -1,0 +1,56 @@
+package com.adventive.billing.platform.control;
+
+import com.adventive.billing.platform.entity.OperationalEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.util.logging.Logger;
+
+/**
+ * Records operational events in the operational_event table and as one structured (JSON) log line
+ * each, so both the admin API and log search find them. Written in its own transaction: a failure
+ * that rolls back the work must still leave its trace.
+ */
+@ApplicationScoped
+public class OperationalLog {
+
+    private static final Logger LOG = Logger.getLogger("billing.events");
+    private static final int MAX_DETAIL = 4000;
+
+    @PersistenceContext(unitName = "billing")
+    EntityManager em;
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void record(OperationalContext context, String eventType, String detail) {
+        String trimmed = detail == null ? null : truncate(detail);
+        em.persist(new OperationalEvent(Clock.nowUtc(), eventType, context.stripeEventId(),
+                context.stripeInvoiceId(), context.acctId(), context.workItemId(), trimmed));
+        LOG.info(logLine(context, eventType, trimmed));
+    }
+
+    private static String logLine(OperationalContext context, String eventType, String detail) {
+        JsonObjectBuilder line = Json.createObjectBuilder().add("event", eventType);
+        addIfPresent(line, "event_id", context.stripeEventId());
+        addIfPresent(line, "invoice_id", context.stripeInvoiceId());
+        addIfPresent(line, "acct_id", context.acctId());
+        if (context.workItemId() != null) {
+            line.add("work_item_id", context.workItemId());
+        }
+        addIfPresent(line, "detail", detail);
+        return line.build().toString();
+    }
+
+    private static void addIfPresent(JsonObjectBuilder line, String name, String value) {
+        if (value != null) {
+            line.add(name, value);
+        }
+    }
+
+    private static String truncate(String detail) {
+        return detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL - 1) + "…";
+    }
+}

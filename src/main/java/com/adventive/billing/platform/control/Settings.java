@@ -1,0 +1,106 @@
+package com.adventive.billing.platform.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting the worker reads, by its external name. Values are looked up on each call, never
+ * cached, so a secret rotated in the environment's secrets directory is used by the next request.
+ */
+@ApplicationScoped
+public class Settings {
+
+    public static final String DEFAULT_MAIL_FROM = "billing-noreply@notify.adventive.com";
+
+    @Inject
+    Config config;
+
+    public Optional<String> optional(String name) {
+        return config.getOptionalValue(name, String.class).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String text(String name, String defaultValue) {
+        return optional(name).orElse(defaultValue);
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(raw.get());
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(name, "must be a whole number, got '" + raw.get() + "'");
+        }
+        if (value < min || value > max) {
+            throw new InvalidSettingException(name, "must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    public boolean flag(String name, boolean defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase()) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new InvalidSettingException(name, "must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    public List<String> list(String name) {
+        return optional(name).stream()
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
+    }
+
+    // --- Named settings: one place that knows every external name and default. ---
+
+    public Optional<String> stripeSecretKey() {
+        return optional("STRIPE_SECRET_KEY");
+    }
+
+    public List<String> stripeWebhookSecrets() {
+        return list("STRIPE_WEBHOOK_SECRET");
+    }
+
+    public Optional<String> stripeApiBase() {
+        return optional("STRIPE_API_BASE");
+    }
+
+    public Duration workLease() {
+        return Duration.ofSeconds(integer("WORK_LEASE_SECONDS", 300, 5, 86_400));
+    }
+
+    public Duration workRetryBase() {
+        return Duration.ofSeconds(integer("WORK_RETRY_BASE_SECONDS", 30, 1, 3_600));
+    }
+
+    public Duration workRetryMax() {
+        return Duration.ofSeconds(integer("WORK_RETRY_MAX_SECONDS", 3_600, 1, 86_400));
+    }
+
+    public int workMaxAttempts() {
+        return integer("WORK_MAX_ATTEMPTS", 8, 1, 100);
+    }
+
+    public Duration workSweepInterval() {
+        return Duration.ofSeconds(integer("WORK_SWEEP_SECONDS", 15, 1, 3_600));
+    }
+
+    public String mailFrom() {
+        return text("MAIL_FROM", DEFAULT_MAIL_FROM);
+    }
+}

@@ -1,0 +1,110 @@
+package com.adventive.billing.platform.control;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Customer;
+import com.stripe.model.Invoice;
+import com.stripe.model.InvoiceLineItem;
+import com.stripe.model.Price;
+import com.stripe.param.InvoiceLineItemListParams;
+import com.stripe.param.PriceRetrieveParams;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The only door to the Stripe API. The client is rebuilt whenever the key or base URL changes, so
+ * a rotated STRIPE_SECRET_KEY is used by the next call. stripe-java retries network failures
+ * and 429/5xx with its own backoff (and idempotency keys on writes).
+ */
+@ApplicationScoped
+public class StripeGateway {
+
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int READ_TIMEOUT_MS = 30_000;
+    private static final int NETWORK_RETRIES = 2;
+    private static final long LINE_PAGE_SIZE = 100;
+
+    @Inject
+    Settings settings;
+
+    private final AtomicReference<CachedClient> cached = new AtomicReference<>();
+
+    private record CachedClient(String apiKey, String apiBase, StripeClient client) {
+    }
+
+    public boolean isConfigured() {
+        return settings.stripeSecretKey().isPresent();
+    }
+
+    public Invoice retrieveInvoice(String invoiceId) throws StripeException {
+        return client().v1().invoices().retrieve(requireId(Ids.INVOICE, invoiceId));
+    }
+
+    /** Every line of the invoice, following Stripe's pagination to the end. */
+    public List<InvoiceLineItem> listAllLines(String invoiceId) throws StripeException {
+        var params = InvoiceLineItemListParams.builder().setLimit(LINE_PAGE_SIZE).build();
+        var page = client().v1().invoices().lineItems().list(requireId(Ids.INVOICE, invoiceId), params);
+        List<InvoiceLineItem> lines = new ArrayList<>();
+        for (InvoiceLineItem line : page.autoPagingIterable()) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    public Customer retrieveCustomer(String customerId) throws StripeException {
+        return client().v1().customers().retrieve(requireId(Ids.CUSTOMER, customerId));
+    }
+
+    /** The price with its tiers, which Stripe only returns when asked. */
+    public Price retrievePriceWithTiers(String priceId) throws StripeException {
+        var params = PriceRetrieveParams.builder().addExpand("tiers").build();
+        return client().v1().prices().retrieve(requireId(Ids.PRICE, priceId), params);
+    }
+
+    /** A cheap authenticated call: proves the key works and Stripe answers. */
+    public void ping(int timeoutMillis) throws StripeException {
+        StripeClient quick = builder().setConnectTimeout(timeoutMillis).setReadTimeout(timeoutMillis)
+                .setMaxNetworkRetries(0).build();
+        quick.v1().balance().retrieve();
+    }
+
+    private StripeClient client() {
+        String key = settings.stripeSecretKey().orElseThrow(
+                () -> new InvalidSettingException("STRIPE_SECRET_KEY", "is not set"));
+        String base = settings.stripeApiBase().orElse(null);
+        CachedClient current = cached.get();
+        if (current != null && current.apiKey().equals(key) && java.util.Objects.equals(current.apiBase(), base)) {
+            return current.client();
+        }
+        StripeClient client = builder().build();
+        cached.set(new CachedClient(key, base, client));
+        return client;
+    }
+
+    private StripeClient.StripeClientBuilder builder() {
+        String key = settings.stripeSecretKey().orElseThrow(
+                () -> new InvalidSettingException("STRIPE_SECRET_KEY", "is not set"));
+        var builder = StripeClient.builder()
+                .setApiKey(key)
+                .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                .setReadTimeout(READ_TIMEOUT_MS)
+                .setMaxNetworkRetries(NETWORK_RETRIES);
+        settings.stripeApiBase().ifPresent(base -> {
+            builder.setApiBase(base);
+            builder.setFilesBase(base);
+            builder.setMeterEventsBase(base);
+        });
+        return builder;
+    }
+
+    private static String requireId(Ids shape, String id) {
+        if (!shape.matches(id)) {
+            throw new IllegalArgumentException("not a valid " + shape.name().toLowerCase() + " id");
+        }
+        return id;
+    }
+}

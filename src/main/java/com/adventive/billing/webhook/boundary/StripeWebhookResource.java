@@ -1,0 +1,125 @@
+package com.adventive.billing.webhook.boundary;
+
+import com.adventive.billing.platform.boundary.ErrorBody;
+import com.adventive.billing.webhook.control.EnvelopeParser;
+import com.adventive.billing.webhook.control.EventIntake;
+import com.adventive.billing.webhook.control.MalformedEventException;
+import com.adventive.billing.webhook.control.SignatureVerifier;
+import com.adventive.billing.webhook.entity.EventEnvelope;
+import com.stripe.exception.SignatureVerificationException;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Stripe's door. Answers 2xx only once the event is durably stored, so Stripe keeps retrying
+ * anything we could not keep; the work itself happens later, off the JMS queue.
+ */
+@Path("/webhooks/stripe")
+public class StripeWebhookResource {
+
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final Logger LOG = Logger.getLogger(StripeWebhookResource.class.getName());
+
+    @Inject
+    SignatureVerifier verifier;
+
+    @Inject
+    EventIntake intake;
+
+    @Inject
+    WorkQueueSender workQueue;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Receive a signed Stripe event")
+    public Response receive(@HeaderParam("Stripe-Signature") String signature,
+                            @HeaderParam("Content-Length") Long contentLength,
+                            InputStream body) {
+        if (contentLength != null && contentLength > MAX_BODY_BYTES) {
+            return tooLarge();
+        }
+        if (!verifier.isConfigured()) {
+            return ErrorBody.of(Response.Status.SERVICE_UNAVAILABLE, "webhook_secret_missing",
+                    "STRIPE_WEBHOOK_SECRET is not configured; the event was not stored");
+        }
+        byte[] raw;
+        try {
+            raw = body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            return ErrorBody.of(Response.Status.BAD_REQUEST, "body_unreadable", "request body could not be read");
+        }
+        if (raw.length > MAX_BODY_BYTES) {
+            return tooLarge();
+        }
+        String payload = new String(raw, StandardCharsets.UTF_8);
+        try {
+            verifier.verify(payload, signature);
+        } catch (SignatureVerificationException e) {
+            return ErrorBody.of(Response.Status.BAD_REQUEST, "signature_invalid",
+                    "Stripe-Signature is missing, stale, or matches no configured secret");
+        }
+        EventEnvelope envelope;
+        try {
+            envelope = EnvelopeParser.parse(payload);
+        } catch (MalformedEventException e) {
+            return ErrorBody.of(Response.Status.BAD_REQUEST, "event_malformed", e.getMessage());
+        }
+        return store(envelope, payload);
+    }
+
+    private Response store(EventEnvelope envelope, String payload) {
+        EventIntake.Outcome outcome;
+        try {
+            outcome = intake.store(envelope, payload);
+        } catch (RuntimeException e) {
+            if (isStoredByConcurrentDelivery(envelope.id())) {
+                return accepted(envelope, "duplicate");
+            }
+            LOG.log(Level.SEVERE, "Could not store Stripe event " + envelope.id() + "; Stripe will retry", e);
+            return ErrorBody.of(Response.Status.SERVICE_UNAVAILABLE, "storage_unavailable",
+                    "the event could not be stored; retry later");
+        }
+        if (outcome instanceof EventIntake.Outcome.Queued queued) {
+            workQueue.wake(queued.workItemId());
+            return accepted(envelope, "queued");
+        }
+        return accepted(envelope, outcome instanceof EventIntake.Outcome.Duplicate ? "duplicate" : "ignored");
+    }
+
+    private boolean isStoredByConcurrentDelivery(String eventId) {
+        try {
+            return intake.alreadyStored(eventId);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Response accepted(EventEnvelope envelope, String disposition) {
+        String body = Json.createObjectBuilder()
+                .add("received", true)
+                .add("id", envelope.id())
+                .add("disposition", disposition)
+                .build().toString();
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static Response tooLarge() {
+        return ErrorBody.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                "webhook bodies are limited to " + MAX_BODY_BYTES + " bytes");
+    }
+}

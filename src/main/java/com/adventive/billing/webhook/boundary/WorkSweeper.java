@@ -1,0 +1,79 @@
+package com.adventive.billing.webhook.boundary;
+
+import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.webhook.control.WorkLedger;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Makes sure no pending item gets stuck: re-enqueues due items whose message was lost or whose
+ * worker died (lease expired), and gives up on those that used all their attempts.
+ * Runs once at start-up too, which is how work survives a restart.
+ */
+@Singleton
+@Startup
+@DependsOn("DatabaseMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class WorkSweeper {
+
+    private static final Logger LOG = Logger.getLogger(WorkSweeper.class.getName());
+    private static final int BATCH = 500;
+
+    @Resource
+    TimerService timerService;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    WorkLedger ledger;
+
+    @Inject
+    WorkQueueSender sender;
+
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    @PostConstruct
+    void schedule() {
+        long intervalMillis = settings.workSweepInterval().toMillis();
+        timerService.createIntervalTimer(1_000, intervalMillis, new TimerConfig("work-sweeper", false));
+    }
+
+    @Timeout
+    void sweep() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            int abandoned = ledger.failAbandoned();
+            if (abandoned > 0) {
+                LOG.warning(abandoned + " work item(s) failed: worker stopped on the last allowed attempt");
+            }
+            List<Long> due = ledger.needingWake(BATCH);
+            for (Long id : due) {
+                sender.wake(id);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Work sweep failed; next sweep will try again", e);
+        } finally {
+            sweeping.set(false);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package com.adventive.billing.webhook.control;
+
+import com.adventive.billing.webhook.entity.WorkState;
+
+/** Does the work for one kind of event. Must be idempotent: it may run again for the same event. */
+public interface WorkHandler {
+
+    String kind();
+
+    /** @return DONE or SKIPPED; throw {@link PermanentWorkFailure} to fail without retrying, anything else retries */
+    WorkState handle(WorkContext context) throws Exception;
+}

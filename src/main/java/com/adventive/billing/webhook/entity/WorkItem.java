@@ -1,0 +1,78 @@
+package com.adventive.billing.webhook.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.LocalDateTime;
+
+/**
+ * The unit of asynchronous work for one stored event. Its state, not the JMS message, is the truth:
+ * messages only wake a worker, and a lost or duplicated message changes nothing.
+ */
+@Entity
+@Table(name = "work_item")
+public class WorkItem {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "event_id")
+    private String eventId;
+
+    private String kind;
+
+    private String state;
+
+    private int attempts;
+
+    @Column(name = "next_attempt_at")
+    private LocalDateTime nextAttemptAt;
+
+    @Column(name = "enqueued_at")
+    private LocalDateTime enqueuedAt;
+
+    @Column(name = "lease_until")
+    private LocalDateTime leaseUntil;
+
+    @Column(name = "failure_reason")
+    private String failureReason;
+
+    @Column(name = "last_error")
+    private String lastError;
+
+    @Column(name = "created_at")
+    private LocalDateTime createdAt;
+
+    @Column(name = "updated_at")
+    private LocalDateTime updatedAt;
+
+    protected WorkItem() {
+    }
+
+    public WorkItem(String eventId, String kind, LocalDateTime now) {
+        this.eventId = eventId;
+        this.kind = kind;
+        this.state = WorkState.PENDING.dbValue();
+        this.attempts = 0;
+        this.nextAttemptAt = now;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    public Long id() { return id; }
+    public String eventId() { return eventId; }
+    public String kind() { return kind; }
+    public WorkState state() { return WorkState.of(state); }
+    public int attempts() { return attempts; }
+    public LocalDateTime nextAttemptAt() { return nextAttemptAt; }
+    public LocalDateTime leaseUntil() { return leaseUntil; }
+    public String failureReason() { return failureReason; }
+    public String lastError() { return lastError; }
+    public LocalDateTime createdAt() { return createdAt; }
+    public LocalDateTime updatedAt() { return updatedAt; }
+}
