@@ -9,7 +9,7 @@ COPY --chown=1001:0 liberty/jvm.options /config/jvm.options
 RUN features.sh
 
 # JDBC drivers (the shared library the datasource configs point at) and the application.
-COPY --chown=1001:0 target/liberty/wlp/usr/shared/resources/jdbc/ /opt/ol/wlp/usr/shared/resources/jdbc/
+COPY --chown=1001:0 target/liberty/wlp/usr/servers/billingServer/jdbc/ /config/jdbc/
 COPY --chown=1001:0 target/billing-worker.war /config/dropins/billing-worker.war
 
 # Production runs on PostgreSQL, R2 and SMTP; every setting comes from the environment or SECRETS_DIR.

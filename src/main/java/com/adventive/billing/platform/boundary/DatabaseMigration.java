@@ -35,6 +35,7 @@ public class DatabaseMigration {
         var result = Flyway.configure(getClass().getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .callbackLocations("classpath:db/migration")
                 .placeholders(placeholdersFor(vendor))
                 .load()
                 .migrate();
