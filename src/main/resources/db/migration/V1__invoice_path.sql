@@ -69,6 +69,7 @@ CREATE TABLE email_delivery (
     attempts           INTEGER      NOT NULL,
     last_error         VARCHAR(2000),
     created_at         TIMESTAMP    NOT NULL,
+    attempted_at       TIMESTAMP,
     sent_at            TIMESTAMP
 );
 CREATE INDEX email_delivery_invoice ON email_delivery (stripe_invoice_id);

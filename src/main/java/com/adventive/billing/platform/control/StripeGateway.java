@@ -69,7 +69,7 @@ public class StripeGateway {
     public void ping(int timeoutMillis) throws StripeException {
         StripeClient quick = builder().setConnectTimeout(timeoutMillis).setReadTimeout(timeoutMillis)
                 .setMaxNetworkRetries(0).build();
-        quick.v1().balance().retrieve();
+        quick.v1().accounts().retrieveCurrent();
     }
 
     private StripeClient client() {

@@ -1,0 +1,49 @@
+package com.adventive.billing.it;
+
+import com.adventive.billing.it.support.Await;
+import com.adventive.billing.it.support.BillingIT;
+import com.adventive.billing.it.support.BillingServer;
+import com.adventive.billing.it.support.Db;
+import com.adventive.billing.it.support.Fixtures;
+import com.adventive.billing.it.support.Mailbox;
+import com.adventive.billing.it.support.WebhookClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static com.adventive.billing.it.WorkAssertions.awaitWorkState;
+import static com.adventive.billing.it.WorkAssertions.uniqueEmail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A crash mid-burst: every acknowledged event is still worked after the restart, and none twice. */
+@BillingIT
+class RestartIT {
+
+    private static final int BURST = 12;
+
+    @Test
+    void aKilledServerLosesNothingAndDuplicatesNothing(Db db, WebhookClient webhook, Mailbox mailbox) {
+        List<Fixtures.FinalizedInvoice> invoices = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            var invoice = Fixtures.invoiceFinalized().customerEmail(uniqueEmail("restart" + i)).lines(60).build();
+            invoices.add(invoice);
+            assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
+        }
+        Await.until(Duration.ofSeconds(60), () -> invoices.stream().anyMatch(i -> mailbox.countTo(i.customerEmail()) > 0),
+                "the burst to be under way");
+
+        BillingServer.killServer();
+        BillingServer.startServer();
+
+        for (var invoice : invoices) {
+            awaitWorkState(db, invoice.eventId(), "done");
+        }
+        for (var invoice : invoices) {
+            assertEquals(1, mailbox.countTo(invoice.customerEmail()), "one email for " + invoice.invoiceId());
+            assertEquals(1, db.count("SELECT COUNT(*) FROM billing_invoice WHERE stripe_invoice_id = ? "
+                    + "AND pdf_sha256 IS NOT NULL", invoice.invoiceId()));
+        }
+    }
+}
