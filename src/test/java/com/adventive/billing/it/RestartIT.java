@@ -6,6 +6,7 @@ import com.adventive.billing.it.support.BillingServer;
 import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.Fixtures;
 import com.adventive.billing.it.support.Mailbox;
+import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +25,12 @@ class RestartIT {
     private static final int BURST = 12;
 
     @Test
-    void aKilledServerLosesNothingAndDuplicatesNothing(Db db, WebhookClient webhook, Mailbox mailbox) {
+    void aKilledServerLosesNothingAndDuplicatesNothing(Db db, WebhookClient webhook, Mailbox mailbox,
+                                                       StripeApiStub stripe) {
         List<Fixtures.FinalizedInvoice> invoices = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
             var invoice = Fixtures.invoiceFinalized().customerEmail(uniqueEmail("restart" + i)).lines(60).build();
+            stripe.stubInvoice(invoice, 100);
             invoices.add(invoice);
             assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
         }

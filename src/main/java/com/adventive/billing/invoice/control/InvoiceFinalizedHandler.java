@@ -1,9 +1,7 @@
 package com.adventive.billing.invoice.control;
 
-import com.adventive.billing.invoice.entity.BillingAccount;
-import com.adventive.billing.invoice.entity.BillingInvoice;
-import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.LoadedInvoice;
+import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.platform.control.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.webhook.control.HandledEventTypes;
@@ -15,7 +13,6 @@ import com.stripe.model.Invoice;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,16 +29,7 @@ public class InvoiceFinalizedHandler implements WorkHandler {
     InvoiceSource source;
 
     @Inject
-    AccountResolver accounts;
-
-    @Inject
-    InvoiceLedger ledger;
-
-    @Inject
-    InvoiceViewFactory viewFactory;
-
-    @Inject
-    SellerProfile seller;
+    InvoicePreparer preparer;
 
     @Inject
     InvoiceDocuments documents;
@@ -69,27 +57,18 @@ public class InvoiceFinalizedHandler implements WorkHandler {
             return WorkState.SKIPPED;
         }
 
-        AccountResolver.Resolution resolution = accounts.resolve(invoice);
-        if (resolution.acctId().isEmpty()) {
-            operationalLog.record(op, "account_unresolved", resolution.problem());
-            throw new PermanentWorkFailure("account_unresolved", resolution.problem());
-        }
-        String acctId = resolution.acctId().get();
-        op = op.withAccount(acctId);
-
-        Optional<BillingAccount> account = accounts.account(acctId);
-        if (account.isPresent() && account.get().billedByLegacy()) {
-            operationalLog.record(op, "double_billing_risk",
-                    "account is billed by the legacy system; invoice " + invoice.getId() + " not rendered or emailed");
+        PreparedInvoice prepared;
+        try {
+            prepared = preparer.prepare(loaded, context.operational());
+        } catch (InvoicePreparer.AccountUnresolvedException e) {
+            throw new PermanentWorkFailure("account_unresolved", e.getMessage());
+        } catch (InvoicePreparer.LegacyAccountException e) {
             return WorkState.SKIPPED;
         }
-
-        BillingInvoice row = ledger.record(invoice, acctId);
-        InvoiceView view = viewFactory.create(invoice, loaded.lines(), loaded.tieredPrices(), seller.current(), acctId);
-        documents.ensureStored(row, view, op);
+        documents.ensureStored(prepared.row(), prepared.view(), prepared.op());
         try {
-            mailer.send(InvoiceMailer.INVOICE_NEW, InvoiceMailer.INVOICE_NEW + ":" + invoice.getId(), row, view,
-                    invoice.getCustomerEmail(), op);
+            mailer.send(InvoiceMailer.INVOICE_NEW, InvoiceMailer.INVOICE_NEW + ":" + invoice.getId(), prepared.row(),
+                    prepared.view(), invoice.getCustomerEmail(), prepared.op());
         } catch (InvoiceMailer.UndeliverableException e) {
             throw new PermanentWorkFailure(e.reason(), e.getMessage());
         }

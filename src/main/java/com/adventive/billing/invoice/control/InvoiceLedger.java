@@ -65,7 +65,7 @@ public class InvoiceLedger {
             delivery = new EmailDelivery(dedupeKey, stripeInvoiceId, template, recipient, messageId, Clock.nowUtc());
             em.persist(delivery);
         }
-        delivery.attempting(recipient);
+        delivery.attempting(recipient, Clock.nowUtc());
         em.flush();
         return delivery;
     }

@@ -4,6 +4,7 @@ import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.RenderedEmail;
+import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.MailGateway;
 import com.adventive.billing.platform.control.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
@@ -53,10 +54,22 @@ public class InvoiceMailer {
      * is not in the bucket or SMTP refuses; throws {@link UndeliverableException} when no retry can help.
      */
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
-                        OperationalContext op) throws MessagingException, UndeliverableException, MissingPdfException {
+                        OperationalContext op) throws MessagingException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
         Optional<EmailDelivery> earlier = ledger.delivery(dedupeKey);
         if (earlier.isPresent() && earlier.get().isSent()) {
             return new Outcome.AlreadySent(earlier.get().messageId());
+        }
+        if (earlier.isPresent() && earlier.get().isSending()
+                && earlier.get().attemptedAt().isAfter(Clock.nowUtc().minus(settings.workLease()))) {
+            throw new DeliveryInProgressException(earlier.get().messageId());
+        }
+        if (earlier.isPresent() && earlier.get().isSending()) {
+            // The worker stopped between handing the email to SMTP and recording the answer: it may
+            // have been delivered. A second copy is worse than an operator deciding to resend.
+            operationalLog.record(op, "email_outcome_unknown", template + " to " + earlier.get().recipient()
+                    + " may have been sent (message_id=" + earlier.get().messageId() + "); not resending automatically");
+            throw new UndeliverableException("email_outcome_unknown",
+                    "a previous send was interrupted; check delivery of " + earlier.get().messageId() + " before resending");
         }
         String to = validRecipient(recipient, op);
         if (ledger.isSuppressed(to)) {
@@ -123,6 +136,13 @@ public class InvoiceMailer {
 
         public String reason() {
             return reason;
+        }
+    }
+
+    /** Another worker is sending this very email right now; try again after it has finished. */
+    public static class DeliveryInProgressException extends Exception {
+        public DeliveryInProgressException(String messageId) {
+            super("email " + messageId + " is being sent by another worker");
         }
     }
 

@@ -48,6 +48,9 @@ public class EmailDelivery {
     @Column(name = "created_at")
     private LocalDateTime createdAt;
 
+    @Column(name = "attempted_at")
+    private LocalDateTime attemptedAt;
+
     @Column(name = "sent_at")
     private LocalDateTime sentAt;
 
@@ -65,8 +68,9 @@ public class EmailDelivery {
         this.createdAt = now;
     }
 
-    public void attempting(String recipient) {
+    public void attempting(String recipient, LocalDateTime now) {
         this.recipient = recipient;
+        this.attemptedAt = now;
         this.status = SENDING;
         this.attempts++;
     }
@@ -93,8 +97,14 @@ public class EmailDelivery {
     public String lastError() { return lastError; }
     public LocalDateTime createdAt() { return createdAt; }
     public LocalDateTime sentAt() { return sentAt; }
+    public LocalDateTime attemptedAt() { return attemptedAt; }
 
     public boolean isSent() {
         return SENT.equals(status);
+    }
+
+    /** Handed to SMTP, no answer recorded yet: in progress, or the worker stopped mid-send. */
+    public boolean isSending() {
+        return SENDING.equals(status);
     }
 }

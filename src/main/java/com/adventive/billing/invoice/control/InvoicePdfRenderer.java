@@ -1,0 +1,150 @@
+package com.adventive.billing.invoice.control;
+
+import com.adventive.billing.invoice.entity.InvoiceView;
+import com.adventive.billing.invoice.entity.RenderedPdf;
+import com.github.jknack.handlebars.Handlebars;
+import com.github.jknack.handlebars.Template;
+import com.itextpdf.html2pdf.ConverterProperties;
+import com.itextpdf.html2pdf.HtmlConverter;
+import com.itextpdf.kernel.pdf.PdfDocument;
+import com.itextpdf.kernel.pdf.PdfString;
+import com.itextpdf.kernel.pdf.PdfWriter;
+import com.itextpdf.kernel.pdf.WriterProperties;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * Renders an {@link InvoiceView} to a PDF: Handlebars ({@code templates/invoice.hbs}, styled by
+ * {@code templates/invoice.css}) to HTML, then iText html2pdf to PDF.
+ *
+ * <p>Three properties matter more than looks:
+ * <ul>
+ * <li>Deterministic: the same view gives the same bytes. The PDF /ID derives from the invoice id,
+ * its dates are the invoice's own and font subset tags are not random
+ * ({@link DeterministicPdfWriter}). A retry after a crash stores the identical document.</li>
+ * <li>No fetching: html2pdf's resource retriever refuses every URL ({@link NoRemoteResources}),
+ * and Handlebars escapes all data, so nothing in an invoice can make the worker open a connection
+ * or read a file.</li>
+ * <li>Fonts from the war only, parsed once and shared ({@link InvoiceFonts}); safe for concurrent
+ * renders.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class InvoicePdfRenderer {
+
+    /** Relative URLs resolve against this and then hit {@link NoRemoteResources}; it names nothing real. */
+    private static final String BASE_URI = "file:///invoice-pdf-resources-are-not-fetched/";
+
+    private final Template template;
+
+    public InvoicePdfRenderer() {
+        Handlebars engine = InvoiceTemplates.htmlEngine();
+        String stylesheet = classpathText("templates/invoice.css");
+        // our own stylesheet, injected by a helper so no template needs a non-escaping {{{ }}}
+        engine.registerHelper("invoiceStylesheet", (context, options) -> new Handlebars.SafeString(stylesheet));
+        this.template = InvoiceTemplates.compile(engine, "invoice");
+    }
+
+    public RenderedPdf render(InvoiceView view) {
+        long started = System.nanoTime();
+        return renderHtml(html(view), view.invoiceId() + "|" + view.number(), view.documentEpochSecond(), started);
+    }
+
+    /**
+     * HTML to PDF with the fixed settings every invoice gets. {@code seed} identifies the document
+     * (its /ID and font subset tags derive from it); {@code epochSecond} dates it.
+     */
+    RenderedPdf renderHtml(String html, String seed, long epochSecond, long startedNanos) {
+        NoRemoteResources.refuseStyleImports(html);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        WriterProperties writerProperties = new WriterProperties()
+                .setInitialDocumentId(documentId(seed))
+                .setModifiedDocumentId(documentId(seed));
+        // html2pdf closes the document, and with it the writer; the output is an in-memory buffer
+        InvoicePdfDocument pdf = new InvoicePdfDocument(
+                new DeterministicPdfWriter(out, writerProperties, seed, epochSecond));
+        HtmlConverter.convertToPdf(html, pdf, converterProperties());
+        return RenderedPdf.of(out.toByteArray(), pdf.pagesAtClose, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    /** The HTML the PDF is made from; separate so tests can look at what the template produced. */
+    String html(InvoiceView view) {
+        return InvoiceTemplates.apply(template, view);
+    }
+
+    /** Lowercase hex SHA-256, the digest recorded for stored PDFs. */
+    public static String sha256Hex(byte[] bytes) {
+        return RenderedPdf.sha256Hex(bytes);
+    }
+
+    static ConverterProperties converterProperties() {
+        return new ConverterProperties()
+                .setFontProvider(InvoiceFonts.newProvider())
+                .setResourceRetriever(NoRemoteResources.INSTANCE)
+                .setBaseUri(BASE_URI)
+                .setCreateAcroForm(false);
+    }
+
+    /** 16 bytes (as PDF wants) derived from the invoice, instead of iText's time-and-memory based id. */
+    private static PdfString documentId(String seed) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+            return new PdfString(new String(Arrays.copyOf(digest, 16), StandardCharsets.ISO_8859_1));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String classpathText(String resource) {
+        try (InputStream in = InvoicePdfRenderer.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing from the classpath: " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The document every invoice is written into. Two changes from iText's:
+     * <ul>
+     * <li>the page count is kept at close, since html2pdf closes the document and a closed one no
+     * longer answers;</li>
+     * <li>a fixed document id. iText numbers documents from a JVM-wide counter and mixes that number
+     * into the hash of every object reference, and it writes the fonts out by iterating a hash map of
+     * such references: so the byte order of a PDF depended on how many PDFs the JVM had opened
+     * before. The id only tells documents apart when objects are copied between them, which
+     * rendering never does.</li>
+     * </ul>
+     */
+    private static final class InvoicePdfDocument extends PdfDocument {
+        private static final long SAME_FOR_EVERY_INVOICE = 1L;
+
+        private int pagesAtClose;
+
+        InvoicePdfDocument(PdfWriter writer) {
+            super(writer);
+        }
+
+        @Override
+        public long getDocumentId() {
+            return SAME_FOR_EVERY_INVOICE;
+        }
+
+        @Override
+        public void close() {
+            if (!isClosed()) {
+                pagesAtClose = getNumberOfPages();
+            }
+            super.close();
+        }
+    }
+}
