@@ -100,6 +100,20 @@ public class WorkLedger {
                 .executeUpdate();
     }
 
+    /** An operator's retry: a failed item starts over with a fresh attempt budget. */
+    public boolean retryFailed(long id) {
+        LocalDateTime now = Clock.nowUtc();
+        return em.createQuery("""
+                        UPDATE WorkItem w SET w.state = :pending, w.attempts = 0, w.nextAttemptAt = :now,
+                               w.enqueuedAt = NULL, w.leaseUntil = NULL, w.failureReason = NULL, w.updatedAt = :now
+                        WHERE w.id = :id AND w.state = :failed""")
+                .setParameter("pending", WorkState.PENDING.dbValue())
+                .setParameter("failed", WorkState.FAILED.dbValue())
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
     public void markEnqueued(long id) {
         em.createQuery("UPDATE WorkItem w SET w.enqueuedAt = :now WHERE w.id = :id")
                 .setParameter("now", Clock.nowUtc())

@@ -1,0 +1,138 @@
+package com.adventive.billing.admin.control;
+
+import com.adventive.billing.admin.entity.AdminViews.EmailAttempt;
+import com.adventive.billing.admin.entity.AdminViews.InvoiceDossier;
+import com.adventive.billing.admin.entity.AdminViews.OperationalEventView;
+import com.adventive.billing.admin.entity.AdminViews.Page;
+import com.adventive.billing.admin.entity.AdminViews.ReceivedEvent;
+import com.adventive.billing.admin.entity.AdminViews.StoredPdfView;
+import com.adventive.billing.admin.entity.AdminViews.WorkItemView;
+import com.adventive.billing.invoice.entity.BillingInvoice;
+import com.adventive.billing.invoice.entity.EmailDelivery;
+import com.adventive.billing.platform.entity.OperationalEvent;
+import com.adventive.billing.webhook.entity.StripeEvent;
+import com.adventive.billing.webhook.entity.WorkItem;
+import com.adventive.billing.webhook.entity.WorkState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-only answers to the questions the runbook's playbooks ask. */
+@ApplicationScoped
+public class AdminQueries {
+
+    private static final int DOSSIER_EVENTS = 200;
+
+    @PersistenceContext(unitName = "billing")
+    EntityManager em;
+
+    public Optional<InvoiceDossier> invoice(String invoiceId) {
+        BillingInvoice row = em.find(BillingInvoice.class, invoiceId);
+        List<StripeEvent> events = em.createQuery(
+                        "SELECT e FROM StripeEvent e WHERE e.objectId = :id ORDER BY e.receivedAt", StripeEvent.class)
+                .setParameter("id", invoiceId).getResultList();
+        if (row == null && events.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> eventIds = events.stream().map(StripeEvent::eventId).toList();
+        List<WorkItemView> work = eventIds.isEmpty() ? List.of() : em.createQuery(
+                        "SELECT w FROM WorkItem w WHERE w.eventId IN :ids ORDER BY w.id", WorkItem.class)
+                .setParameter("ids", eventIds).getResultList().stream().map(AdminQueries::work).toList();
+        List<EmailAttempt> emails = em.createQuery(
+                        "SELECT d FROM EmailDelivery d WHERE d.stripeInvoiceId = :id ORDER BY d.id", EmailDelivery.class)
+                .setParameter("id", invoiceId).getResultList().stream().map(AdminQueries::email).toList();
+        List<OperationalEventView> operational = em.createQuery(
+                        "SELECT o FROM OperationalEvent o WHERE o.stripeInvoiceId = :id ORDER BY o.id DESC",
+                        OperationalEvent.class)
+                .setParameter("id", invoiceId).setMaxResults(DOSSIER_EVENTS).getResultList().stream()
+                .map(AdminQueries::operational).toList();
+        List<ReceivedEvent> received = events.stream().map(e -> new ReceivedEvent(e.eventId(), e.eventType(),
+                e.apiVersion(), instant(e.receivedAt()), e.disposition())).toList();
+        StoredPdfView pdf = row == null || row.pdfKey() == null ? null : new StoredPdfView(row.pdfKey(), row.pdfSha256(),
+                row.pdfSize(), row.pdfPages(), instant(row.pdfStoredAt()));
+        return Optional.of(new InvoiceDossier(invoiceId, row == null ? null : row.acctId(),
+                row == null ? null : row.invUuid(), row == null ? null : row.invoiceNumber(),
+                row == null ? null : row.currency(), row == null ? null : row.total(),
+                row == null ? null : row.amountDue(), row == null ? null : row.customerEmail(), pdf, received, work,
+                emails, operational));
+    }
+
+    public Optional<BillingInvoice> invoiceRecord(String invoiceId) {
+        return Optional.ofNullable(em.find(BillingInvoice.class, invoiceId));
+    }
+
+    /** Newest first; pass the previous page's nextBeforeId to read further back. */
+    public Page<OperationalEventView> operationalEvents(String type, Instant since, String acctId, Long beforeId,
+                                                        int limit) {
+        StringBuilder jpql = new StringBuilder("SELECT o FROM OperationalEvent o WHERE 1 = 1");
+        List<Object[]> parameters = new ArrayList<>();
+        if (type != null) {
+            jpql.append(" AND o.eventType = :type");
+            parameters.add(new Object[]{"type", type});
+        }
+        if (since != null) {
+            jpql.append(" AND o.occurredAt >= :since");
+            parameters.add(new Object[]{"since", LocalDateTime.ofInstant(since, ZoneOffset.UTC)});
+        }
+        if (acctId != null) {
+            jpql.append(" AND o.acctId = :acct");
+            parameters.add(new Object[]{"acct", acctId});
+        }
+        if (beforeId != null) {
+            jpql.append(" AND o.id < :before");
+            parameters.add(new Object[]{"before", beforeId});
+        }
+        jpql.append(" ORDER BY o.id DESC");
+        TypedQuery<OperationalEvent> query = em.createQuery(jpql.toString(), OperationalEvent.class);
+        parameters.forEach(p -> query.setParameter((String) p[0], p[1]));
+        List<OperationalEvent> rows = query.setMaxResults(limit + 1).getResultList();
+        boolean more = rows.size() > limit;
+        List<OperationalEventView> items = rows.stream().limit(limit).map(AdminQueries::operational).toList();
+        return new Page<>(items, more ? items.get(items.size() - 1).id() : null);
+    }
+
+    public Page<WorkItemView> workItems(WorkState state, Long beforeId, int limit) {
+        TypedQuery<WorkItem> query = em.createQuery("SELECT w FROM WorkItem w WHERE w.state = :state"
+                        + (beforeId == null ? "" : " AND w.id < :before") + " ORDER BY w.id DESC", WorkItem.class)
+                .setParameter("state", state.dbValue());
+        if (beforeId != null) {
+            query.setParameter("before", beforeId);
+        }
+        List<WorkItem> rows = query.setMaxResults(limit + 1).getResultList();
+        boolean more = rows.size() > limit;
+        List<WorkItemView> items = rows.stream().limit(limit).map(AdminQueries::work).toList();
+        return new Page<>(items, more ? items.get(items.size() - 1).id() : null);
+    }
+
+    public Optional<WorkItemView> workItem(long id) {
+        return Optional.ofNullable(em.find(WorkItem.class, id)).map(AdminQueries::work);
+    }
+
+    static WorkItemView work(WorkItem w) {
+        return new WorkItemView(w.id(), w.eventId(), w.kind(), w.state().dbValue(), w.attempts(),
+                instant(w.nextAttemptAt()), w.failureReason(), w.lastError(), instant(w.createdAt()),
+                instant(w.updatedAt()));
+    }
+
+    private static EmailAttempt email(EmailDelivery d) {
+        return new EmailAttempt(d.template(), d.recipient(), d.messageId(), d.status(), d.attempts(), d.lastError(),
+                instant(d.attemptedAt()), instant(d.sentAt()));
+    }
+
+    private static OperationalEventView operational(OperationalEvent o) {
+        return new OperationalEventView(o.id(), instant(o.occurredAt()), o.eventType(), o.stripeEventId(),
+                o.stripeInvoiceId(), o.acctId(), o.workItemId(), o.detail());
+    }
+
+    private static Instant instant(LocalDateTime utc) {
+        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,39 @@
+package com.adventive.billing.admin.entity;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The shapes the admin API answers with (JSON property names are snake_case). */
+public final class AdminViews {
+
+    private AdminViews() {
+    }
+
+    public record InvoiceDossier(String invoiceId, String acctId, String invUuid, String invoiceNumber, String currency,
+                                 Long total, Long amountDue, String customerEmail, StoredPdfView pdf,
+                                 List<ReceivedEvent> events, List<WorkItemView> work, List<EmailAttempt> emails,
+                                 List<OperationalEventView> operationalEvents) {
+    }
+
+    public record StoredPdfView(String key, String sha256, Long size, Integer pages, Instant storedAt) {
+    }
+
+    public record ReceivedEvent(String eventId, String type, String apiVersion, Instant receivedAt,
+                                String disposition) {
+    }
+
+    public record WorkItemView(long id, String eventId, String kind, String state, int attempts, Instant nextAttemptAt,
+                               String failureReason, String lastError, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record EmailAttempt(String template, String recipient, String messageId, String status, int attempts,
+                               String lastError, Instant attemptedAt, Instant sentAt) {
+    }
+
+    public record OperationalEventView(long id, Instant occurredAt, String type, String eventId, String invoiceId,
+                                       String acctId, Long workItemId, String detail) {
+    }
+
+    public record Page<T>(List<T> items, Long nextBeforeId) {
+    }
+}
