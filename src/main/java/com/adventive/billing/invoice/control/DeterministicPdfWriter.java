@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * A PdfWriter whose output depends only on the document, so the same invoice gives the same bytes
- * (and sha256) on every render, on every machine with the same JDK.
+ * (and sha256) on every render, on every machine with the same JDK and library versions.
  *
  * <p>iText stamps the wall clock into the document information dictionary (CreationDate,
  * ModDate) and an annotation's modification date (M); this writer replaces each with the date the

@@ -106,6 +106,8 @@ class InvoiceEmailRendererTest {
         assertEquals("Copy of invoice INV-0042 from Adventive — $1,185.65 paid", email.subject());
         assertContains(email.text(), "Amount paid:    $1,185.65");
         assertFalse(email.text().contains("Amount due"), email.text());
+        assertContains(email.text(), "View invoice online: " + SampleInvoices.HOSTED_URL);
+        assertFalse(email.html().contains("pay online"), "nothing left to pay");
     }
 
     @Test

@@ -75,6 +75,8 @@ class InvoicePdfRendererTest {
         assertContains(text, "$1,185.65 paid");
         assertContains(text, "Amount paid $1,185.65");
         assertContains(text, "Amount remaining $0.00");
+        assertContains(text, "View online: " + SampleInvoices.HOSTED_URL);
+        assertFalse(text.contains("$1,185.65 due"), "nothing is due on a paid invoice");
     }
 
     @Test
