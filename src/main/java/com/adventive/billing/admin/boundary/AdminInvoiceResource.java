@@ -7,7 +7,6 @@ import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.platform.control.BucketGateway;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -35,7 +35,7 @@ public class AdminInvoiceResource {
     BucketGateway bucket;
 
     @Context
-    HttpServletRequest request;
+    SecurityContext security;
 
     @POST
     @Path("/resend-invoice")
@@ -46,7 +46,7 @@ public class AdminInvoiceResource {
     public Response resend(JsonObject body) {
         String invoiceId = AdminErrors.invoiceIdFrom(body);
         try {
-            return Response.ok(operations.resend(invoiceId, AdminPrincipals.describe(request))).build();
+            return Response.ok(operations.resend(invoiceId, AdminPrincipals.describe(security))).build();
         } catch (Exception e) {
             return AdminErrors.fromFailure(invoiceId, e);
         }
@@ -61,7 +61,7 @@ public class AdminInvoiceResource {
     public Response render(JsonObject body) {
         String invoiceId = AdminErrors.invoiceIdFrom(body);
         try {
-            return Response.ok(operations.render(invoiceId, AdminPrincipals.describe(request))).build();
+            return Response.ok(operations.render(invoiceId, AdminPrincipals.describe(security))).build();
         } catch (Exception e) {
             return AdminErrors.fromFailure(invoiceId, e);
         }

@@ -1,15 +1,17 @@
 package com.adventive.billing.admin.boundary;
 
-import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.SecurityContext;
 
-/** Who made an admin request, as recorded in operational events. */
+import java.security.Principal;
+
+/** Who made an admin request (set by {@link AdminAuthFilter}), as recorded in operational events. */
 final class AdminPrincipals {
 
     private AdminPrincipals() {
     }
 
-    static String describe(HttpServletRequest request) {
-        Object principal = request == null ? null : request.getAttribute(AdminAuthFilter.PRINCIPAL_PROPERTY);
-        return principal == null ? "unknown" : principal.toString();
+    static String describe(SecurityContext security) {
+        Principal principal = security == null ? null : security.getUserPrincipal();
+        return principal == null ? "unknown" : principal.getName();
     }
 }
