@@ -18,6 +18,8 @@ import java.util.logging.Logger;
 /**
  * Brings the schema to the newest Flyway migration before anything else touches the database.
  * Bean-managed transactions: Flyway commits on its own connections, outside any JTA transaction.
+ * On Liberty's class loaders Flyway finds a classpath location only through a marker file
+ * (db/migration/flyway.location, and db/callback/flyway.location for its default callbacks).
  */
 @Singleton
 @Startup
@@ -35,7 +37,6 @@ public class DatabaseMigration {
         var result = Flyway.configure(getClass().getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .callbackLocations("classpath:db/migration")
                 .placeholders(placeholdersFor(vendor))
                 .load()
                 .migrate();
