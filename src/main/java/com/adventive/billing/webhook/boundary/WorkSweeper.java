@@ -1,7 +1,10 @@
 package com.adventive.billing.webhook.boundary;
 
+import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.webhook.control.WorkLedger;
+import com.adventive.billing.webhook.entity.WorkItem;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -48,6 +51,9 @@ public class WorkSweeper {
     @Inject
     WorkQueueSender sender;
 
+    @Inject
+    OperationalLog operationalLog;
+
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
     @PostConstruct
@@ -62,9 +68,9 @@ public class WorkSweeper {
             return;
         }
         try {
-            int abandoned = ledger.failAbandoned();
-            if (abandoned > 0) {
-                LOG.warning(abandoned + " work item(s) failed: worker stopped on the last allowed attempt");
+            for (WorkItem item : ledger.failAbandoned()) {
+                operationalLog.record(OperationalContext.ofWork(item.id(), item.eventId()), "work_failed",
+                        "attempts_exhausted: worker stopped while holding the lease on attempt " + item.attempts());
             }
             List<Long> due = ledger.needingWake(BATCH);
             for (Long id : due) {

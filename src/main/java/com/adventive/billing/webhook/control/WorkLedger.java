@@ -142,19 +142,30 @@ public class WorkLedger {
                 .getResultList();
     }
 
-    /** Items whose worker died holding the lease on their last allowed attempt give up here. */
-    public int failAbandoned() {
+    /**
+     * Items whose worker died holding the lease on their last allowed attempt give up here; the
+     * conditional update keeps a worker that finishes at the last moment from being overwritten.
+     */
+    public List<WorkItem> failAbandoned() {
         LocalDateTime now = Clock.nowUtc();
-        return em.createQuery("""
-                        UPDATE WorkItem w SET w.state = :failed, w.leaseUntil = NULL,
-                               w.failureReason = 'attempts_exhausted',
-                               w.lastError = 'worker stopped while holding the lease', w.updatedAt = :now
-                        WHERE w.state = :running AND w.leaseUntil < :now AND w.attempts >= :max""")
-                .setParameter("failed", WorkState.FAILED.dbValue())
+        List<WorkItem> abandoned = em.createQuery("""
+                        SELECT w FROM WorkItem w
+                        WHERE w.state = :running AND w.leaseUntil < :now AND w.attempts >= :max""", WorkItem.class)
                 .setParameter("running", WorkState.RUNNING.dbValue())
                 .setParameter("now", now)
                 .setParameter("max", settings.workMaxAttempts())
-                .executeUpdate();
+                .setMaxResults(500)
+                .getResultList();
+        return abandoned.stream().filter(item -> em.createQuery("""
+                        UPDATE WorkItem w SET w.state = :failed, w.leaseUntil = NULL,
+                               w.failureReason = 'attempts_exhausted',
+                               w.lastError = 'worker stopped while holding the lease', w.updatedAt = :now
+                        WHERE w.id = :id AND w.state = :running AND w.leaseUntil < :now""")
+                .setParameter("failed", WorkState.FAILED.dbValue())
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("now", now)
+                .setParameter("id", item.id())
+                .executeUpdate() == 1).toList();
     }
 
     public long countInState(WorkState state) {
