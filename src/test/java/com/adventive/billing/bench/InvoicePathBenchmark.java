@@ -1,0 +1,712 @@
+package com.adventive.billing.bench;
+
+import com.adventive.billing.it.support.BillingServer;
+import com.adventive.billing.it.support.Db;
+import com.adventive.billing.it.support.Fixtures;
+import com.adventive.billing.it.support.Mailbox;
+import com.adventive.billing.it.support.StripeApiStub;
+import com.adventive.billing.it.support.StripeSigner;
+import com.adventive.billing.it.support.TestComponents;
+import com.adventive.billing.it.support.WebhookClient;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Figures for the invoice path against the real worker in Open Liberty, with the integration-test
+ * components (PostgreSQL, GreenMail, s3proxy, WireMock) on loopback. A benchmark, not a test: it
+ * prints figures and never passes or fails on them.
+ *
+ * <ol>
+ *   <li>webhook ingest: N concurrent senders post signed events, bounded by count and time; once
+ *       with {@code charge.refunded} (stored as ignored: pure intake, no background work) and once
+ *       with {@code invoice.finalized} (each accepted event queues a render + store + email, which
+ *       competes for the CPU while ingest runs); then the backlog is drained (bounded) and its rate
+ *       printed;</li>
+ *   <li>signed webhook → email accepted by SMTP: one event at a time, for 1-line, 50-line and
+ *       1,000-line invoices, with the server's own render time and where the rest of the time goes;</li>
+ *   <li>server heap (MicroProfile Metrics) and resident memory, and CPU per phase (server JVM,
+ *       PostgreSQL, this JVM, rest of the machine).</li>
+ * </ol>
+ *
+ * Needs the war and the Liberty server laid out first ({@code mvn package liberty:create}); run it
+ * through {@code scripts/bench.sh}. Knobs are system properties, see {@link Knobs}.
+ */
+public final class InvoicePathBenchmark {
+
+    /** Every ingest event goes to one address: GreenMail keeps one mailbox per recipient. */
+    private static final String INGEST_ADDRESS = "ingest@bench.example";
+    private static final Pattern RENDER_MS = Pattern.compile("render_ms=(\\d+)");
+    private static final Pattern PAGES = Pattern.compile("pages=(\\d+)");
+    private static final long HISTOGRAM_MAX_MICROS = Duration.ofMinutes(5).toNanos() / 1000;
+
+    /** The knobs, read from system properties ({@code -Dbench.…}); defaults keep the run at ~3 minutes on 2 cores. */
+    record Knobs(int ingestRequests, int finalizedRequests, int ingestSeconds, int concurrency, int warmupRequests, int drainSeconds,
+                 int e2eSamples, int e2eWarmups, int largeSamples, int largeLines, boolean productionTimings,
+                 int renderConcurrency) {
+
+        static Knobs fromSystemProperties() {
+            return new Knobs(
+                    intProperty("bench.ingest.requests", 2000),
+                    // Each accepted invoice.finalized costs ~75 ms of render + store + email afterwards
+                    // (two at a time): 1,000 keeps the drain near a minute on 2 cores.
+                    intProperty("bench.ingest.finalized.requests", 1000),
+                    intProperty("bench.ingest.seconds", 60),
+                    intProperty("bench.ingest.concurrency", 8),
+                    intProperty("bench.ingest.warmup", 400),
+                    intProperty("bench.drain.seconds", 240),
+                    intProperty("bench.e2e.samples", 30),
+                    intProperty("bench.e2e.warmups", 5),
+                    intProperty("bench.e2e.large.samples", 3),
+                    intProperty("bench.e2e.large.lines", 1000),
+                    !"harness".equalsIgnoreCase(System.getProperty("bench.server.timings", "production")),
+                    intProperty("bench.render.concurrency", 0));
+        }
+
+        /** What the benchmark changes in the harness's standard server.env. */
+        Map<String, String> serverEnvOverrides() {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            if (productionTimings) {
+                overrides.putAll(BenchEnvironment.PRODUCTION_TIMINGS);
+            }
+            if (renderConcurrency > 0) {
+                overrides.put("RENDER_CONCURRENCY", Integer.toString(renderConcurrency));
+            }
+            return overrides;
+        }
+
+        private static int intProperty(String name, int defaultValue) {
+            String value = System.getProperty(name);
+            if (value == null || value.isBlank()) {
+                return defaultValue;
+            }
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + name + " must be a whole number, got '" + value + "'");
+            }
+        }
+    }
+
+    private final Knobs knobs;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final StripeSigner signer = BillingServer.currentSigner();
+    private final CpuMeter cpu = new CpuMeter();
+    private URI webhookUri;
+
+    private InvoicePathBenchmark(Knobs knobs) {
+        this.knobs = knobs;
+    }
+
+    public static void main(String[] args) {
+        Knobs knobs = Knobs.fromSystemProperties();
+        System.out.println("== Invoice path benchmark (real worker in Open Liberty; components on loopback) ==");
+        System.out.println("knobs: " + knobs);
+        long start = System.nanoTime();
+        BenchEnvironment environment;
+        try {
+            environment = BenchEnvironment.start(knobs.serverEnvOverrides());
+        } catch (RuntimeException | Error e) {
+            System.out.println("could not start the components and the server: " + e);
+            throw e;
+        }
+        boolean stopped = false;
+        try {
+            System.out.printf(Locale.ROOT, "components and server started in %.1f s (server %s, port %d, RENDER_CONCURRENCY=%s,"
+                            + " work timers: %s)%n", seconds(System.nanoTime() - start), BillingServer.serverDir().getFileName(),
+                    BillingServer.httpPort(), BillingServer.env("RENDER_CONCURRENCY"),
+                    knobs.productionTimings() ? "production defaults" : "harness (sweep 1 s, lease 20 s)");
+            new InvoicePathBenchmark(knobs).run();
+        } finally {
+            long stopStart = System.nanoTime();
+            stopped = environment.stop();
+            System.out.printf(Locale.ROOT, "%nserver and components %s in %.1f s; whole benchmark %.1f s%n",
+                    stopped ? "stopped" : "NOT stopped cleanly", seconds(System.nanoTime() - stopStart),
+                    seconds(System.nanoTime() - start));
+        }
+        if (!stopped) {
+            // Components may still hold non-daemon threads, and exec:java would wait for them forever:
+            // exit, so that the harness's shutdown hook runs once more.
+            System.exit(2);
+        }
+    }
+
+    private void run() {
+        webhookUri = URI.create(BillingServer.url(WebhookClient.WEBHOOK_PATH));
+        cpu.locate();
+        printMemory("after start");
+
+        boolean[] accepting = {false};
+        phase("warm-up", () -> accepting[0] = warmUp());
+        if (!accepting[0]) {
+            System.out.println("\n!! the worker did not answer 200 to signed events during warm-up: nothing else is measured");
+            System.out.println(BillingServer.messagesLogTail(60));
+            return;
+        }
+        phase("ingest: charge.refunded", () -> ingest("charge.refunded", "stored as ignored, no background work",
+                knobs.ingestRequests()));
+        phase("ingest: invoice.finalized", () -> {
+            ingest("invoice.finalized", "each one queues render + store + email", knobs.finalizedRequests());
+            printMemory("end of invoice.finalized ingest (backlog in memory)");
+            drain("invoice.finalized backlog", knobs.drainSeconds(), true);
+        });
+        TestComponents.mailbox().clear();
+        phase("webhook → email", this::endToEnd);
+        printMemory("end");
+        printResidentMemory();
+    }
+
+    private static void phase(String name, Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException | Error e) {
+            System.out.println("!! phase '" + name + "' could not be measured: " + e);
+            e.printStackTrace(System.out);
+        }
+    }
+
+    // --- Ingest ---
+
+    /** Returns whether the worker accepted the warm-up events. */
+    private boolean warmUp() {
+        System.out.printf(Locale.ROOT, "%n-- warm-up: %d charge.refunded + %d invoice.finalized, %d senders --%n",
+                knobs.warmupRequests(), knobs.warmupRequests() / 4, knobs.concurrency());
+        Load refunds = load(bodies("charge.refunded", knobs.warmupRequests()), 120);
+        Load finalized = load(bodies("invoice.finalized", knobs.warmupRequests() / 4), 120);
+        System.out.printf(Locale.ROOT, "warm-up answered %d + %d requests (%d not 200)%n", refunds.completed(),
+                finalized.completed(), refunds.notOk() + finalized.notOk());
+        refunds.printFirstFailure();
+        finalized.printFirstFailure();
+        drain("warm-up work", 120, false);
+        return refunds.statuses().getOrDefault(200, 0) > 0 && finalized.statuses().getOrDefault(200, 0) > 0;
+    }
+
+    private void ingest(String type, String what, int count) {
+        List<byte[]> bodies = bodies(type, count);
+        System.out.printf(Locale.ROOT, "%n-- webhook ingest, %s (%s) --%n", type, what);
+        System.out.printf(Locale.ROOT, "%d senders on loopback, at most %d requests or %d s, signed at send time, body %.1f KiB%n",
+                knobs.concurrency(), count, knobs.ingestSeconds(), bodies.get(0).length / 1024.0);
+        CpuMeter.Sample before = cpu.sample();
+        Load load = load(bodies, knobs.ingestSeconds());
+        CpuMeter.Sample after = cpu.sample();
+        Histogram h = load.latencies();
+        System.out.printf(Locale.ROOT, "requests %d in %.2f s%s  →  throughput %.0f req/s%n", load.completed(),
+                seconds(load.wallNanos()), load.timedOut() ? " (stopped by the time bound)" : "",
+                load.completed() / seconds(load.wallNanos()));
+        System.out.printf(Locale.ROOT, "latency  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
+                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        System.out.printf(Locale.ROOT, "answers  %s; not 200: %d; transport errors: %d%n", load.statuses(),
+                load.notOk(), load.errors());
+        load.printFirstFailure();
+        cpu.print(before, after, load.completed(), "request");
+        if (type.equals("invoice.finalized")) {
+            long pending = pendingWork();
+            long done = countWork("done");
+            System.out.printf(Locale.ROOT, "at the end of ingest: %d work items pending or running, %d done while ingest ran%n",
+                    pending, done - load.doneBefore());
+        }
+    }
+
+    /** Event bodies with unique event and invoice ids, built before the clock starts. */
+    private static List<byte[]> bodies(String type, int count) {
+        Fixtures.FinalizedInvoice base = Fixtures.invoiceFinalized()
+                .type(type)
+                .customerEmail(INGEST_ADDRESS)
+                .line("Growth plan (monthly)", 1, 49_900)
+                .build();
+        String json = base.eventJson();
+        List<byte[]> bodies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            // Both ids are random and appear nowhere else, so a textual replace is exact.
+            String unique = json.replace(base.eventId(), Fixtures.stripeId("evt_", 24))
+                    .replace(base.invoiceId(), Fixtures.stripeId("in_", 24));
+            bodies.add(unique.getBytes(StandardCharsets.UTF_8));
+        }
+        return bodies;
+    }
+
+    record Load(int completed, long wallNanos, boolean timedOut, Histogram latencies, Map<Integer, Integer> statuses,
+                int errors, long doneBefore, String firstFailure) {
+        int notOk() {
+            return statuses.entrySet().stream().filter(e -> e.getKey() != 200).mapToInt(Map.Entry::getValue).sum() + errors;
+        }
+
+        void printFirstFailure() {
+            if (firstFailure != null) {
+                System.out.println("first failure: " + firstFailure);
+            }
+        }
+    }
+
+    /** Sends every body (or as many as fit in {@code maxSeconds}) from {@code concurrency} threads. */
+    private Load load(List<byte[]> bodies, int maxSeconds) {
+        long doneBefore = countWork("done");
+        int senders = Math.max(1, knobs.concurrency());
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong lastEnd = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        List<Histogram> histograms = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        long[] deadline = new long[1];
+        for (int t = 0; t < senders; t++) {
+            Histogram histogram = new Histogram(HISTOGRAM_MAX_MICROS, 3);
+            histograms.add(histogram);
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                while (true) {
+                    int i = next.getAndIncrement();
+                    if (i >= bodies.size() || System.nanoTime() >= deadline[0]) {
+                        break;
+                    }
+                    byte[] body = bodies.get(i);
+                    HttpRequest request = HttpRequest.newBuilder(webhookUri)
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json; charset=utf-8")
+                            .header("Stripe-Signature", signer.header(body))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build();
+                    long sent = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        long micros = (System.nanoTime() - sent) / 1000;
+                        histogram.recordValue(Math.min(micros, HISTOGRAM_MAX_MICROS));
+                        statuses.merge(response.statusCode(), 1, Integer::sum);
+                        if (response.statusCode() != 200) {
+                            firstFailure.compareAndSet(null, response.statusCode() + " " + abbreviate(response.body()));
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.toString());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
+                }
+            }, "bench-sender-" + t);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        long start = System.nanoTime();
+        deadline[0] = start + Duration.ofSeconds(maxSeconds).toNanos();
+        go.countDown();
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        Histogram all = new Histogram(HISTOGRAM_MAX_MICROS, 3);
+        histograms.forEach(all::add);
+        int completed = (int) all.getTotalCount() + errors.get();
+        long wall = Math.max(1, lastEnd.get() - start);
+        boolean timedOut = Math.min(next.get(), bodies.size()) < bodies.size() || completed < bodies.size();
+        return new Load(completed, wall, timedOut, all, new TreeMap<>(statuses), errors.get(), doneBefore,
+                firstFailure.get());
+    }
+
+    // --- Background work ---
+
+    private long pendingWork() {
+        return TestComponents.db().count("SELECT COUNT(*) FROM work_item WHERE state IN ('pending', 'running')");
+    }
+
+    private long countWork(String state) {
+        return TestComponents.db().count("SELECT COUNT(*) FROM work_item WHERE state = ?", state);
+    }
+
+    /** Waits (bounded) until no work item is pending or running; prints how long it took and the rate. */
+    private void drain(String what, int maxSeconds, boolean report) {
+        long pendingAtStart = pendingWork();
+        long doneAtStart = countWork("done");
+        CpuMeter.Sample before = cpu.sample();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(maxSeconds).toNanos();
+        long pending = pendingAtStart;
+        while (pending > 0 && System.nanoTime() < deadline) {
+            sleep(250);
+            pending = pendingWork();
+        }
+        double took = seconds(System.nanoTime() - start);
+        CpuMeter.Sample after = cpu.sample();
+        long worked = countWork("done") - doneAtStart;
+        if (!report) {
+            System.out.printf(Locale.ROOT, "%s: %d items drained in %.1f s%s%n", what, pendingAtStart - pending, took,
+                    pending > 0 ? " — " + pending + " STILL PENDING (bound reached)" : "");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%n-- drain of the %s (render + store + email, RENDER_CONCURRENCY=%s) --%n", what,
+                BillingServer.env("RENDER_CONCURRENCY"));
+        System.out.printf(Locale.ROOT, "%d items pending at start; %d done in %.1f s → %.1f invoices/s%s%n", pendingAtStart,
+                worked, took, worked / Math.max(took, 0.001),
+                pending > 0 ? "; " + pending + " STILL PENDING after the " + maxSeconds + " s bound (the next phase is skewed)" : "");
+        cpu.print(before, after, worked, "invoice");
+        long failed = countWork("failed");
+        long sent = TestComponents.db().count("SELECT COUNT(*) FROM email_delivery WHERE status = 'sent'");
+        System.out.printf(Locale.ROOT, "work items failed so far: %d; invoice emails recorded as sent so far: %d%n", failed, sent);
+    }
+
+    // --- Signed webhook → email accepted ---
+
+    record Sample(long ackMicros, long mailMicros, long renderMs, long toPdfMicros, long pdfToMailMicros, int pages) {
+    }
+
+    private void endToEnd() {
+        System.out.printf(Locale.ROOT, "%n-- signed webhook → email accepted by SMTP (one at a time, GreenMail polled every 5 ms) --%n");
+        System.out.println("ack: the 200 answer. email: until GreenMail holds the message (PDF attached).");
+        System.out.println("server side, from the worker's own records: render = pdf_rendered render_ms;"
+                + " stored→pdf = event stored until PDF stored (queue pickup, load, render, bucket PUT);"
+                + " pdf→mail = PDF stored until email_sent recorded (bucket GET, email render, SMTP).");
+        System.out.printf(Locale.ROOT, "%-18s %4s %6s | %8s %8s %8s %8s | %7s %11s %10s %5s%n", "invoice", "n", "ack p50",
+                "email p50", "p90", "max", "min", "render", "stored→pdf", "pdf→mail", "pages");
+        endToEnd("1 line", 1, knobs.e2eWarmups(), knobs.e2eSamples());
+        endToEnd("50 lines", 50, knobs.e2eWarmups(), knobs.e2eSamples());
+        if (knobs.largeSamples() > 0) {
+            endToEnd(String.format(Locale.ROOT, "%,d lines", knobs.largeLines()), knobs.largeLines(), 1, knobs.largeSamples());
+        }
+    }
+
+    private void endToEnd(String name, int lines, int warmups, int samples) {
+        List<Sample> measured = new ArrayList<>();
+        int lostInARow = 0;
+        for (int i = 0; i < warmups + samples && lostInARow < 3; i++) {
+            Sample sample = oneInvoice(lines);
+            lostInARow = sample == null ? lostInARow + 1 : 0;
+            if (i >= warmups && sample != null) {
+                measured.add(sample);
+            }
+        }
+        if (measured.isEmpty()) {
+            System.out.printf(Locale.ROOT, "%-18s no sample completed%n", name);
+            return;
+        }
+        Histogram ack = new Histogram(HISTOGRAM_MAX_MICROS, 3);
+        Histogram mail = new Histogram(HISTOGRAM_MAX_MICROS, 3);
+        measured.forEach(s -> {
+            ack.recordValue(Math.min(s.ackMicros(), HISTOGRAM_MAX_MICROS));
+            mail.recordValue(Math.min(s.mailMicros(), HISTOGRAM_MAX_MICROS));
+        });
+        System.out.printf(Locale.ROOT, "%-18s %4d %7s | %8s %8s %8s %8s | %7s %11s %10s %5d%n", name, measured.size(),
+                ms(ack.getValueAtPercentile(50)), ms(mail.getValueAtPercentile(50)), ms(mail.getValueAtPercentile(90)),
+                ms(mail.getMaxValue()), ms(mail.getMinValue()),
+                median(measured.stream().mapToLong(Sample::renderMs).map(v -> v * 1000)),
+                median(measured.stream().mapToLong(Sample::toPdfMicros)),
+                median(measured.stream().mapToLong(Sample::pdfToMailMicros)),
+                measured.get(measured.size() - 1).pages());
+    }
+
+    /** Posts one invoice.finalized and waits for its email; null if it did not arrive within 120 s. */
+    private Sample oneInvoice(int lines) {
+        Db db = TestComponents.db();
+        Mailbox mailbox = TestComponents.mailbox();
+        String address = "e2e-" + Fixtures.stripeId("", 10).toLowerCase(Locale.ROOT) + "@bench.example";
+        Fixtures.FinalizedInvoice invoice = Fixtures.invoiceFinalized().customerEmail(address).lines(lines).build();
+        if (lines > 10) {
+            // The event embeds the first 10 lines, as Stripe does; the worker pages the rest from the stand-in.
+            StripeApiStub stripe = TestComponents.stripe();
+            stripe.stubInvoice(invoice, 100);
+        }
+        mailbox.clear(); // polling copies every stored message: keep the inbox empty
+        byte[] body = invoice.eventBytes();
+        HttpRequest request = HttpRequest.newBuilder(webhookUri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Stripe-Signature", signer.header(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        long start = System.nanoTime();
+        int status;
+        try {
+            status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (IOException e) {
+            System.out.println("  (sample lost: " + e + ")");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        long acked = System.nanoTime();
+        if (status != 200) {
+            System.out.println("  (sample lost: answer " + status + ")");
+            return null;
+        }
+        long deadline = start + Duration.ofSeconds(120).toNanos();
+        while (mailbox.countTo(address) < 1) {
+            if (System.nanoTime() > deadline) {
+                System.out.println("  (sample lost: no email within 120 s for " + invoice.invoiceId() + ")");
+                return null;
+            }
+            sleep(5);
+        }
+        long mailed = System.nanoTime();
+        // The work item finishes after the email; let it, so samples do not overlap.
+        long finishDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (db.count("SELECT COUNT(*) FROM work_item WHERE event_id = ? AND state = 'done'", invoice.eventId()) == 0
+                && System.nanoTime() < finishDeadline) {
+            sleep(5);
+        }
+        return serverSide(db, invoice, (acked - start) / 1000, (mailed - start) / 1000);
+    }
+
+    private static Sample serverSide(Db db, Fixtures.FinalizedInvoice invoice, long ackMicros, long mailMicros) {
+        LocalDateTime stored = timestamp(db, "SELECT received_at FROM stripe_event WHERE event_id = ?", invoice.eventId());
+        List<Map<String, Object>> rendered = db.rows("SELECT occurred_at, detail FROM operational_event "
+                + "WHERE event_type = 'pdf_rendered' AND stripe_invoice_id = ? ORDER BY id", invoice.invoiceId());
+        LocalDateTime mailedAt = timestamp(db, "SELECT MAX(occurred_at) FROM operational_event "
+                + "WHERE event_type = 'email_sent' AND stripe_invoice_id = ?", invoice.invoiceId());
+        long renderMs = -1;
+        int pages = -1;
+        LocalDateTime pdfAt = null;
+        if (!rendered.isEmpty()) {
+            String detail = String.valueOf(rendered.get(0).get("detail"));
+            renderMs = group(RENDER_MS, detail).orElse(-1);
+            pages = (int) group(PAGES, detail).orElse(-1);
+            pdfAt = toLocal(rendered.get(0).get("occurred_at"));
+        }
+        return new Sample(ackMicros, mailMicros, renderMs, micros(stored, pdfAt), micros(pdfAt, mailedAt), pages);
+    }
+
+    private static OptionalLong group(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    }
+
+    private static LocalDateTime timestamp(Db db, String sql, Object arg) {
+        List<Map<String, Object>> rows = db.rows(sql, arg);
+        return rows.isEmpty() ? null : toLocal(rows.get(0).values().iterator().next());
+    }
+
+    private static LocalDateTime toLocal(Object value) {
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toLocalDateTime();
+        }
+        return value instanceof LocalDateTime ldt ? ldt : null;
+    }
+
+    private static long micros(LocalDateTime from, LocalDateTime to) {
+        return from == null || to == null ? -1 : ChronoUnit.MICROS.between(from, to);
+    }
+
+    private static String median(java.util.stream.LongStream values) {
+        long[] sorted = values.filter(v -> v >= 0).sorted().toArray();
+        return sorted.length == 0 ? "n/a" : ms(sorted[(sorted.length - 1) / 2]);
+    }
+
+    // --- Memory ---
+
+    private void printMemory(String when) {
+        Map<String, Double> metrics = baseMetrics();
+        Double used = metrics.get("memory_usedHeap_bytes");
+        Double committed = metrics.get("memory_committedHeap_bytes");
+        Double max = metrics.get("memory_maxHeap_bytes");
+        if (used == null) {
+            System.out.printf(Locale.ROOT, "%nserver heap (%s): not available from /metrics?scope=base%n", when);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%nserver heap (%s): used %.0f MiB, committed %s MiB, max %s MiB (/metrics, mpMetrics)%n",
+                when, used / (1 << 20), committed == null ? "?" : String.format(Locale.ROOT, "%.0f", committed / (1 << 20)),
+                max == null ? "?" : String.format(Locale.ROOT, "%.0f", max / (1 << 20)));
+    }
+
+    /** Base-scope metrics in Prometheus text, name (without labels) to value; empty if unavailable. */
+    private Map<String, Double> baseMetrics() {
+        Map<String, Double> values = new TreeMap<>();
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(BillingServer.baseUrl() + "/metrics?scope=base"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return values;
+            }
+            for (String line : response.body().split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int space = line.lastIndexOf(' ');
+                String name = line.substring(0, space);
+                int brace = name.indexOf('{');
+                if (brace >= 0) {
+                    name = name.substring(0, brace);
+                }
+                try {
+                    values.put(name, Double.parseDouble(line.substring(space + 1).trim()));
+                } catch (NumberFormatException ignored) {
+                    // not a sample line
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return values;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return values;
+    }
+
+    private void printResidentMemory() {
+        Optional<ProcessHandle> server = cpu.server();
+        if (server.isEmpty()) {
+            return;
+        }
+        Path status = Path.of("/proc", Long.toString(server.get().pid()), "status");
+        try {
+            String rss = "?";
+            String peak = "?";
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = line.substring(6).trim();
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = line.substring(6).trim();
+                }
+            }
+            System.out.printf(Locale.ROOT, "server JVM resident memory: now %s, peak %s (-Xmx512m from liberty/jvm.options)%n", rss, peak);
+        } catch (IOException e) {
+            // not Linux: no /proc
+        }
+    }
+
+    // --- CPU accounting ---
+
+    /**
+     * CPU time per process group between two samples: the server JVM, PostgreSQL (postmaster and its
+     * backends), this JVM (load generator, GreenMail, s3proxy, WireMock) and the machine as a whole
+     * from /proc/stat (so "other" shows what else ran on a shared machine).
+     */
+    private static final class CpuMeter {
+        private static final double JIFFY = 0.01; // USER_HZ is 100 on Linux
+
+        record Sample(long wallNanos, double server, double postgres, double self, double machineBusy) {
+        }
+
+        private Optional<ProcessHandle> server = Optional.empty();
+        private Optional<ProcessHandle> postmaster = Optional.empty();
+
+        void locate() {
+            Path pidFile = BillingServer.serverDir().getParent().resolve(".pid")
+                    .resolve(BillingServer.serverDir().getFileName() + ".pid");
+            try {
+                server = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()));
+            } catch (IOException | NumberFormatException e) {
+                server = Optional.empty();
+            }
+            String port = "-p " + TestComponents.db().port();
+            postmaster = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && (c.contains(port + " ") || c.endsWith(port))).orElse(false))
+                    .findFirst();
+        }
+
+        Optional<ProcessHandle> server() {
+            return server;
+        }
+
+        Sample sample() {
+            return new Sample(System.nanoTime(), cpuSeconds(server.stream()),
+                    cpuSeconds(postmaster.stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))),
+                    cpuSeconds(Stream.of(ProcessHandle.current())), machineBusySeconds());
+        }
+
+        void print(Sample before, Sample after, long units, String unit) {
+            double wall = seconds(after.wallNanos() - before.wallNanos());
+            double server = after.server() - before.server();
+            double postgres = after.postgres() - before.postgres();
+            double self = after.self() - before.self();
+            double machine = after.machineBusy() - before.machineBusy();
+            int cores = Runtime.getRuntime().availableProcessors();
+            double other = Math.max(0, machine - server - postgres - self);
+            System.out.printf(Locale.ROOT, "CPU in %.1f s on %d cores: machine %.0f%% busy; server JVM %.1f s, PostgreSQL %.1f s,"
+                            + " bench JVM (senders+stubs) %.1f s, other %.1f s%n", wall, cores,
+                    100 * machine / Math.max(wall * cores, 0.001), server, postgres, self, other);
+            if (units > 0) {
+                System.out.printf(Locale.ROOT, "  per %s: server %.2f ms CPU, PostgreSQL %.2f ms, bench JVM %.2f ms%n", unit,
+                        1000 * server / units, 1000 * postgres / units, 1000 * self / units);
+            }
+        }
+
+        private static double cpuSeconds(Stream<ProcessHandle> processes) {
+            return processes.map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
+                    .mapToLong(Duration::toNanos).sum() / 1e9;
+        }
+
+        private static double machineBusySeconds() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) {
+                    if (i != 4 && i != 5) { // idle, iowait
+                        busy += Long.parseLong(f[i]);
+                    }
+                }
+                return busy * JIFFY;
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+    }
+
+    // --- Formatting ---
+
+    private static String ms(long micros) {
+        if (micros < 0) {
+            return "n/a";
+        }
+        return micros < 10_000 ? String.format(Locale.ROOT, "%.2f ms", micros / 1000.0)
+                : String.format(Locale.ROOT, "%.0f ms", micros / 1000.0);
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text == null ? "" : text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…";
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+}
