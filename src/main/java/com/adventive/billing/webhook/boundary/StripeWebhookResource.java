@@ -95,7 +95,7 @@ public class StripeWebhookResource {
                     "the event could not be stored; retry later");
         }
         if (outcome instanceof EventIntake.Outcome.Queued queued) {
-            workQueue.wake(queued.workItemId());
+            workQueue.wakeNew(queued.workItemId());
             return accepted(envelope, "queued");
         }
         return accepted(envelope, outcome instanceof EventIntake.Outcome.Duplicate ? "duplicate" : "ignored");

@@ -114,6 +114,13 @@ public class WorkLedger {
                 .executeUpdate() == 1;
     }
 
+    /** The message for a new item was not sent: let the sweeper pick it up at once. */
+    public void markNotEnqueued(long id) {
+        em.createQuery("UPDATE WorkItem w SET w.enqueuedAt = NULL WHERE w.id = :id")
+                .setParameter("id", id)
+                .executeUpdate();
+    }
+
     public void markEnqueued(long id) {
         em.createQuery("UPDATE WorkItem w SET w.enqueuedAt = :now WHERE w.id = :id")
                 .setParameter("now", Clock.nowUtc())

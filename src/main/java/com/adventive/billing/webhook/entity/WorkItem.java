@@ -60,6 +60,8 @@ public class WorkItem {
         this.state = WorkState.PENDING.dbValue();
         this.attempts = 0;
         this.nextAttemptAt = now;
+        // the intake sends its message right after commit; a failed send clears this again
+        this.enqueuedAt = now;
         this.createdAt = now;
         this.updatedAt = now;
     }
