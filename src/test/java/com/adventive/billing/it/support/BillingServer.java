@@ -202,7 +202,6 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
 
     public static int httpPort() { return Integer.parseInt(env("HTTP_PORT")); }
     public static int httpsPort() { return Integer.parseInt(env("HTTPS_PORT")); }
-    public static int jmsPort() { return Integer.parseInt(env("JMS_PORT")); }
     public static String dbKind() { return env("BILLING_DB_KIND"); }
     public static String dbHost() { return env("BILLING_DB_HOST"); }
     public static int dbPort() { return Integer.parseInt(env("BILLING_DB_PORT")); }
@@ -300,9 +299,6 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HTTP_PORT", Integer.toString(LoopbackPorts.free()));
         env.put("HTTPS_PORT", Integer.toString(LoopbackPorts.free()));
-        // For server.xml's wasJmsEndpoint once it reads a variable (today it is fixed at 7276, so two
-        // servers on one machine would share one messaging port); harmless until then.
-        env.put("JMS_PORT", Integer.toString(LoopbackPorts.free()));
         env.put("BILLING_DB_KIND", "postgresql");
         env.put("BILLING_DB_HOST", "localhost");
         env.put("BILLING_DB_PORT", Integer.toString(TestComponents.db().port()));
