@@ -1,10 +1,11 @@
 package com.adventive.billing.admin.boundary;
 
-import com.adventive.billing.admin.control.AdminAuthenticator;
 import com.adventive.billing.admin.control.AdminAuthenticator.Credentials;
 import com.adventive.billing.admin.control.AdminAuthenticator.Decision;
+import com.adventive.billing.admin.control.AdminAuthenticator;
 import com.adventive.billing.admin.control.AuditLog;
 import com.adventive.billing.admin.entity.AdminPrincipal;
+import com.adventive.billing.platform.boundary.ProblemResponses;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -2,6 +2,7 @@ package com.adventive.billing.admin.boundary;
 
 import com.adventive.billing.invoice.control.InvoiceMailer;
 import com.adventive.billing.invoice.control.InvoicePreparer;
+import com.adventive.billing.platform.boundary.ProblemResponses;
 import com.adventive.billing.platform.control.Ids;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.AuthenticationException;

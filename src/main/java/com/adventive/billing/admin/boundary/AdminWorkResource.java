@@ -3,6 +3,7 @@ package com.adventive.billing.admin.boundary;
 import com.adventive.billing.admin.control.AdminQueries;
 import com.adventive.billing.admin.entity.AdminViews.Page;
 import com.adventive.billing.admin.entity.AdminViews.WorkItemView;
+import com.adventive.billing.platform.boundary.ProblemResponses;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.webhook.boundary.WorkQueueSender;
 import com.adventive.billing.webhook.control.WorkLedger;

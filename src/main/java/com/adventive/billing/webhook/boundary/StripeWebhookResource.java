@@ -1,6 +1,6 @@
 package com.adventive.billing.webhook.boundary;
 
-import com.adventive.billing.platform.boundary.ErrorBody;
+import com.adventive.billing.platform.boundary.ProblemResponses;
 import com.adventive.billing.webhook.control.EnvelopeParser;
 import com.adventive.billing.webhook.control.EventIntake;
 import com.adventive.billing.webhook.control.MalformedEventException;
@@ -54,14 +54,14 @@ public class StripeWebhookResource {
             return tooLarge();
         }
         if (!verifier.isConfigured()) {
-            return ErrorBody.of(Response.Status.SERVICE_UNAVAILABLE, "webhook_secret_missing",
+            return problem(Response.Status.SERVICE_UNAVAILABLE, "webhook_secret_missing",
                     "STRIPE_WEBHOOK_SECRET is not configured; the event was not stored");
         }
         byte[] raw;
         try {
             raw = body.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException e) {
-            return ErrorBody.of(Response.Status.BAD_REQUEST, "body_unreadable", "request body could not be read");
+            return problem(Response.Status.BAD_REQUEST, "body_unreadable", "request body could not be read");
         }
         if (raw.length > MAX_BODY_BYTES) {
             return tooLarge();
@@ -70,14 +70,14 @@ public class StripeWebhookResource {
         try {
             verifier.verify(payload, signature);
         } catch (SignatureVerificationException e) {
-            return ErrorBody.of(Response.Status.BAD_REQUEST, "signature_invalid",
+            return problem(Response.Status.BAD_REQUEST, "signature_invalid",
                     "Stripe-Signature is missing, stale, or matches no configured secret");
         }
         EventEnvelope envelope;
         try {
             envelope = EnvelopeParser.parse(payload);
         } catch (MalformedEventException e) {
-            return ErrorBody.of(Response.Status.BAD_REQUEST, "event_malformed", e.getMessage());
+            return problem(Response.Status.BAD_REQUEST, "event_malformed", e.getMessage());
         }
         return store(envelope, payload);
     }
@@ -91,7 +91,7 @@ public class StripeWebhookResource {
                 return accepted(envelope, "duplicate");
             }
             LOG.log(Level.SEVERE, "Could not store Stripe event " + envelope.id() + "; Stripe will retry", e);
-            return ErrorBody.of(Response.Status.SERVICE_UNAVAILABLE, "storage_unavailable",
+            return problem(Response.Status.SERVICE_UNAVAILABLE, "storage_unavailable",
                     "the event could not be stored; retry later");
         }
         if (outcome instanceof EventIntake.Outcome.Queued queued) {
@@ -118,8 +118,12 @@ public class StripeWebhookResource {
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    private static Response problem(Response.Status status, String code, String detail) {
+        return ProblemResponses.builder(status.getStatusCode(), status.getReasonPhrase(), detail, code).build();
+    }
+
     private static Response tooLarge() {
-        return ErrorBody.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+        return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
                 "webhook bodies are limited to " + MAX_BODY_BYTES + " bytes");
     }
 }

@@ -1,4 +1,4 @@
-package com.adventive.billing.admin.boundary;
+package com.adventive.billing.platform.boundary;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Error answers of the admin API as RFC 9457 problem details ({@code application/problem+json}).
+ * Error answers of every endpoint as RFC 9457 problem details ({@code application/problem+json}).
  * The type is {@code about:blank}: the HTTP status says what kind of problem it is, {@code detail}
  * says what happened to this request, and {@code code} (an extension member) is stable for scripts.
  */
