@@ -29,6 +29,9 @@ public class WorkRunner {
     @Inject
     OperationalLog operationalLog;
 
+    @Inject
+    WorkGauge gauge;
+
     @PersistenceContext(unitName = "billing")
     EntityManager em;
 
@@ -37,7 +40,15 @@ public class WorkRunner {
         if (claimed.isEmpty()) {
             return; // done already, not yet due, or another worker holds it: the message was redundant
         }
-        WorkItem item = claimed.get();
+        gauge.enter();
+        try {
+            work(claimed.get());
+        } finally {
+            gauge.exit();
+        }
+    }
+
+    private void work(WorkItem item) {
         StripeEvent event = em.find(StripeEvent.class, item.eventId());
         WorkContext context = new WorkContext(item.id(), item.attempts(), event.eventId(), event.eventType(),
                 event.apiVersion(), event.payload());
