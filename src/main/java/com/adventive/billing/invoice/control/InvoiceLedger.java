@@ -57,7 +57,7 @@ public class InvoiceLedger {
                 .getResultStream().findFirst();
     }
 
-    /** Writes the attempt down before SMTP is called, so a crash leaves a trace, never a silent resend. */
+    /** Writes the attempt down before SMTP is contacted, so every attempt leaves a trace. */
     public EmailDelivery beginDelivery(String dedupeKey, String stripeInvoiceId, String template, String recipient,
                                        String messageId) {
         EmailDelivery delivery = delivery(dedupeKey).orElse(null);
@@ -68,6 +68,11 @@ public class InvoiceLedger {
         delivery.attempting(recipient, Clock.nowUtc());
         em.flush();
         return delivery;
+    }
+
+    /** The handshake succeeded and the message is about to be transmitted: from here on, a crash is in doubt. */
+    public void deliveryHandedToSmtp(long deliveryId) {
+        em.find(EmailDelivery.class, deliveryId).handedToSmtp(Clock.nowUtc());
     }
 
     public void deliverySent(long deliveryId) {

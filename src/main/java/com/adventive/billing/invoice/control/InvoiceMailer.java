@@ -59,13 +59,13 @@ public class InvoiceMailer {
         if (earlier.isPresent() && earlier.get().isSent()) {
             return new Outcome.AlreadySent(earlier.get().messageId());
         }
-        if (earlier.isPresent() && earlier.get().isSending()
+        if (earlier.isPresent() && (earlier.get().isSending() || earlier.get().isPrepared())
                 && earlier.get().attemptedAt().isAfter(Clock.nowUtc().minus(settings.workLease()))) {
             throw new DeliveryInProgressException(earlier.get().messageId());
         }
         if (earlier.isPresent() && earlier.get().isSending()) {
-            // The worker stopped between handing the email to SMTP and recording the answer: it may
-            // have been delivered. A second copy is worse than an operator deciding to resend.
+            // The worker stopped while transmitting the message to SMTP: it may have been delivered.
+            // A second copy is worse than an operator deciding to resend.
             operationalLog.record(op, "email_outcome_unknown", template + " to " + earlier.get().recipient()
                     + " may have been sent (message_id=" + earlier.get().messageId() + "); not resending automatically");
             throw new UndeliverableException("email_outcome_unknown",
@@ -87,7 +87,7 @@ public class InvoiceMailer {
         OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
                 content.html(), messageId, attachmentName(invoice), InvoiceDocuments.PDF, pdf.get());
         try {
-            mail.send(outgoing);
+            mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
         } catch (MessagingException | RuntimeException e) {
             ledger.deliveryFailed(delivery.id(), e.getClass().getSimpleName() + ": " + e.getMessage());
             operationalLog.record(op, "email_failed", template + " to " + to + " failed: " + e.getMessage());

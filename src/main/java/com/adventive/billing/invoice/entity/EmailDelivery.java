@@ -11,12 +11,15 @@ import java.time.LocalDateTime;
 
 /**
  * One invoice email and the outcome of sending it. The dedupe key makes an automatic send a
- * once-only effect: the row is written (status sending) before SMTP is called.
+ * once-only effect. Status: prepared (written before SMTP is contacted) → sending (set after the
+ * SMTP handshake, just before the message is transmitted) → sent | failed. Only "sending" left
+ * behind by a crash is in doubt; "prepared" never reached the point where SMTP could accept it.
  */
 @Entity
 @Table(name = "email_delivery")
 public class EmailDelivery {
 
+    public static final String PREPARED = "prepared";
     public static final String SENDING = "sending";
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
@@ -64,15 +67,20 @@ public class EmailDelivery {
         this.template = template;
         this.recipient = recipient;
         this.messageId = messageId;
-        this.status = SENDING;
+        this.status = PREPARED;
         this.createdAt = now;
     }
 
     public void attempting(String recipient, LocalDateTime now) {
         this.recipient = recipient;
         this.attemptedAt = now;
-        this.status = SENDING;
+        this.status = PREPARED;
         this.attempts++;
+    }
+
+    public void handedToSmtp(LocalDateTime now) {
+        this.status = SENDING;
+        this.attemptedAt = now;
     }
 
     public void sent(LocalDateTime now) {
@@ -103,8 +111,13 @@ public class EmailDelivery {
         return SENT.equals(status);
     }
 
-    /** Handed to SMTP, no answer recorded yet: in progress, or the worker stopped mid-send. */
+    /** Being transmitted to SMTP, no answer recorded yet: in progress, or the worker stopped mid-send. */
     public boolean isSending() {
         return SENDING.equals(status);
+    }
+
+    /** Written down before SMTP was contacted: in progress, or the worker stopped before transmitting. */
+    public boolean isPrepared() {
+        return PREPARED.equals(status);
     }
 }

@@ -44,14 +44,24 @@ public class MailGateway {
     @Inject
     Settings settings;
 
-    public void send(OutgoingMail mail) throws MessagingException {
+    /**
+     * Sends the mail. {@code beforeTransmit} runs after the SMTP handshake and just before the
+     * message is transmitted — the only stretch in which a crash leaves the outcome unknown — so
+     * the caller can record exactly that.
+     */
+    public void send(OutgoingMail mail, Runnable beforeTransmit) throws MessagingException {
         Optional<String> host = settings.optional("SMTP_HOST");
         Session session = session(host);
         MimeMessage message = build(session, mail);
-        if (host.isPresent()) {
-            Transport.send(message);
-        } else {
+        if (host.isEmpty()) {
+            beforeTransmit.run();
             writeToOutbox(message, mail.messageId());
+            return;
+        }
+        try (Transport transport = session.getTransport()) {
+            transport.connect();
+            beforeTransmit.run();
+            transport.sendMessage(message, message.getAllRecipients());
         }
     }
 
