@@ -7,9 +7,12 @@ import com.adventive.billing.platform.control.Clock;
 import com.stripe.model.Invoice;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,23 +54,49 @@ public class InvoiceLedger {
         return em.find(EmailSuppression.class, email.toLowerCase(Locale.ROOT)) != null;
     }
 
-    public Optional<EmailDelivery> delivery(String dedupeKey) {
-        return em.createQuery("SELECT d FROM EmailDelivery d WHERE d.dedupeKey = :key", EmailDelivery.class)
-                .setParameter("key", dedupeKey)
-                .getResultStream().findFirst();
+    /** What {@link #claimDelivery} decided about sending one email now. */
+    public sealed interface DeliveryClaim {
+        /** Go ahead: the attempt is written down (prepared) before SMTP is contacted. */
+        record Claimed(EmailDelivery delivery) implements DeliveryClaim { }
+        record AlreadySent(String messageId) implements DeliveryClaim { }
+        /** Another worker is on it right now. */
+        record InProgress(String messageId) implements DeliveryClaim { }
+        /** A worker died while transmitting it: it may have been delivered. */
+        record InDoubt(EmailDelivery delivery) implements DeliveryClaim { }
     }
 
-    /** Writes the attempt down before SMTP is contacted, so every attempt leaves a trace. */
-    public EmailDelivery beginDelivery(String dedupeKey, String stripeInvoiceId, String template, String recipient,
-                                       String messageId) {
-        EmailDelivery delivery = delivery(dedupeKey).orElse(null);
+    /**
+     * Decides, under a row lock, whether this worker may send the email with this dedupe key, and
+     * if so writes the attempt down. Two first attempts racing each other collide on the unique
+     * dedupe key and the loser retries later.
+     */
+    public DeliveryClaim claimDelivery(String dedupeKey, String stripeInvoiceId, String template, String recipient,
+                                       String messageId, Duration lease) {
+        LocalDateTime now = Clock.nowUtc();
+        EmailDelivery delivery = em.createQuery("SELECT d FROM EmailDelivery d WHERE d.dedupeKey = :key",
+                        EmailDelivery.class)
+                .setParameter("key", dedupeKey)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream().findFirst().orElse(null);
         if (delivery == null) {
-            delivery = new EmailDelivery(dedupeKey, stripeInvoiceId, template, recipient, messageId, Clock.nowUtc());
+            delivery = new EmailDelivery(dedupeKey, stripeInvoiceId, template, recipient, messageId, now);
+            delivery.attempting(recipient, now);
             em.persist(delivery);
+            em.flush();
+            return new DeliveryClaim.Claimed(delivery);
         }
-        delivery.attempting(recipient, Clock.nowUtc());
-        em.flush();
-        return delivery;
+        if (delivery.isSent()) {
+            return new DeliveryClaim.AlreadySent(delivery.messageId());
+        }
+        boolean recent = delivery.attemptedAt() != null && delivery.attemptedAt().isAfter(now.minus(lease));
+        if ((delivery.isPrepared() || delivery.isSending()) && recent) {
+            return new DeliveryClaim.InProgress(delivery.messageId());
+        }
+        if (delivery.isSending()) {
+            return new DeliveryClaim.InDoubt(delivery);
+        }
+        delivery.attempting(recipient, now);
+        return new DeliveryClaim.Claimed(delivery);
     }
 
     /** The handshake succeeded and the message is about to be transmitted: from here on, a crash is in doubt. */

@@ -4,7 +4,6 @@ import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.RenderedEmail;
-import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.MailGateway;
 import com.adventive.billing.platform.control.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
@@ -55,22 +54,6 @@ public class InvoiceMailer {
      */
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
                         OperationalContext op) throws MessagingException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
-        Optional<EmailDelivery> earlier = ledger.delivery(dedupeKey);
-        if (earlier.isPresent() && earlier.get().isSent()) {
-            return new Outcome.AlreadySent(earlier.get().messageId());
-        }
-        if (earlier.isPresent() && (earlier.get().isSending() || earlier.get().isPrepared())
-                && earlier.get().attemptedAt().isAfter(Clock.nowUtc().minus(settings.workLease()))) {
-            throw new DeliveryInProgressException(earlier.get().messageId());
-        }
-        if (earlier.isPresent() && earlier.get().isSending()) {
-            // The worker stopped while transmitting the message to SMTP: it may have been delivered.
-            // A second copy is worse than an operator deciding to resend.
-            operationalLog.record(op, "email_outcome_unknown", template + " to " + earlier.get().recipient()
-                    + " may have been sent (message_id=" + earlier.get().messageId() + "); not resending automatically");
-            throw new UndeliverableException("email_outcome_unknown",
-                    "a previous send was interrupted; check delivery of " + earlier.get().messageId() + " before resending");
-        }
         String to = validRecipient(recipient, op);
         if (ledger.isSuppressed(to)) {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
@@ -81,8 +64,26 @@ public class InvoiceMailer {
             operationalLog.record(op, "email_failed", template + " not sent: no PDF in the bucket at " + invoice.objectKey());
             throw new MissingPdfException(invoice.objectKey());
         }
-        String messageId = earlier.map(EmailDelivery::messageId).orElseGet(() -> messageId(invoice, dedupeKey));
-        EmailDelivery delivery = ledger.beginDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to, messageId);
+        // Decided under a row lock: two workers for the same invoice can never both get to send.
+        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
+                messageId(invoice, dedupeKey), settings.workLease());
+        EmailDelivery delivery;
+        if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
+            delivery = claimed.delivery();
+        } else if (claim instanceof InvoiceLedger.DeliveryClaim.AlreadySent sent) {
+            return new Outcome.AlreadySent(sent.messageId());
+        } else if (claim instanceof InvoiceLedger.DeliveryClaim.InProgress inProgress) {
+            throw new DeliveryInProgressException(inProgress.messageId());
+        } else {
+            EmailDelivery doubtful = ((InvoiceLedger.DeliveryClaim.InDoubt) claim).delivery();
+            // The worker stopped while transmitting the message to SMTP: it may have been delivered.
+            // A second copy is worse than an operator deciding to resend.
+            operationalLog.record(op, "email_outcome_unknown", template + " to " + doubtful.recipient()
+                    + " may have been sent (message_id=" + doubtful.messageId() + "); not resending automatically");
+            throw new UndeliverableException("email_outcome_unknown",
+                    "a previous send was interrupted; check delivery of " + doubtful.messageId() + " before resending");
+        }
+        String messageId = delivery.messageId();
         RenderedEmail content = emailRenderer.render(template, view);
         OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
                 content.html(), messageId, attachmentName(invoice), InvoiceDocuments.PDF, pdf.get());
