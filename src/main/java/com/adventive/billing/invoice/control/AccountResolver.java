@@ -31,34 +31,34 @@ public class AccountResolver {
     @PersistenceContext(unitName = "billing")
     EntityManager em;
 
-    public record Resolution(Optional<String> acctId, String source, String problem) {
+    public record Resolution(Optional<String> acctId, String problem) {
     }
 
     public Resolution resolve(Invoice invoice) throws StripeException {
         Optional<String> fromInvoice = fromMetadata(invoice.getMetadata());
         if (fromInvoice.isPresent()) {
-            return found(fromInvoice, "invoice_metadata");
+            return found(fromInvoice);
         }
         Optional<String> fromSubscription = fromMetadata(subscriptionMetadata(invoice));
         if (fromSubscription.isPresent()) {
-            return found(fromSubscription, "subscription_metadata");
+            return found(fromSubscription);
         }
         String customerId = invoice.getCustomer();
         if (!Ids.CUSTOMER.matches(customerId)) {
-            return new Resolution(Optional.empty(), null, "invoice has no acct_id metadata and no valid customer id");
+            return new Resolution(Optional.empty(), "invoice has no acct_id metadata and no valid customer id");
         }
         Optional<String> fromCustomer = fromMetadata(customerMetadata(customerId));
         if (fromCustomer.isPresent()) {
-            return found(fromCustomer, "customer_metadata");
+            return found(fromCustomer);
         }
         Optional<String> fromTable = em.createQuery(
                         "SELECT a.acctId FROM BillingAccount a WHERE a.stripeCustomerId = :customer", String.class)
                 .setParameter("customer", customerId)
                 .getResultStream().findFirst();
         if (fromTable.isPresent()) {
-            return found(fromTable, "account_table");
+            return found(fromTable);
         }
-        return new Resolution(Optional.empty(), null,
+        return new Resolution(Optional.empty(),
                 "no acct_id in invoice, subscription or customer " + customerId + " metadata, and no account row");
     }
 
@@ -66,8 +66,8 @@ public class AccountResolver {
         return Optional.ofNullable(em.find(BillingAccount.class, acctId));
     }
 
-    private static Resolution found(Optional<String> acctId, String source) {
-        return new Resolution(acctId, source, null);
+    private static Resolution found(Optional<String> acctId) {
+        return new Resolution(acctId, null);
     }
 
     private Map<String, String> customerMetadata(String customerId) throws StripeException {

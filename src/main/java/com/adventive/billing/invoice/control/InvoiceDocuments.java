@@ -40,9 +40,9 @@ public class InvoiceDocuments {
     public StoredPdf ensureStored(BillingInvoice row, InvoiceView view, OperationalContext op) {
         if (row.pdfSha256() != null) {
             Optional<byte[]> stored = bucket.get(row.objectKey());
-            if (stored.isPresent() && row.pdfSha256().equals(InvoicePdfRenderer.sha256Hex(stored.get()))) {
+            if (stored.isPresent() && row.pdfSha256().equals(RenderedPdf.sha256Hex(stored.get()))) {
                 return new StoredPdf(row.objectKey(), stored.get(), row.pdfSha256(),
-                        row.pdfPages() == null ? 0 : row.pdfPages(), false, 0);
+                        row.pdfPages() == null ? 0 : row.pdfPages(), 0);
             }
         }
         return renderAndStore(row, view, op);
@@ -67,7 +67,7 @@ public class InvoiceDocuments {
         ledger.pdfStored(row.stripeInvoiceId(), key, pdf.sha256(), pdf.bytes().length, pdf.pages());
         operationalLog.record(op, "pdf_rendered", "key=" + key + " sha256=" + pdf.sha256() + " bytes="
                 + pdf.bytes().length + " pages=" + pdf.pages() + " render_ms=" + pdf.renderMillis());
-        return new StoredPdf(key, pdf.bytes(), pdf.sha256(), pdf.pages(), true, pdf.renderMillis());
+        return new StoredPdf(key, pdf.bytes(), pdf.sha256(), pdf.pages(), pdf.renderMillis());
     }
 
     /** The bytes in the bucket right now, if any. Emails attach exactly this, never an unstored copy. */

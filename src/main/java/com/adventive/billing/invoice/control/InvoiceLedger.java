@@ -14,7 +14,6 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 
 /** The worker's own record of invoices and their emails; every method commits on its own. */
@@ -38,10 +37,6 @@ public class InvoiceLedger {
         row.describe(invoice.getNumber(), upper(invoice.getCurrency()), invoice.getTotal(), invoice.getAmountDue(),
                 invoice.getCustomerEmail(), Clock.nowUtc());
         return row;
-    }
-
-    public Optional<BillingInvoice> find(String stripeInvoiceId) {
-        return Optional.ofNullable(em.find(BillingInvoice.class, stripeInvoiceId));
     }
 
     public BillingInvoice pdfStored(String stripeInvoiceId, String key, String sha256, long size, int pages) {

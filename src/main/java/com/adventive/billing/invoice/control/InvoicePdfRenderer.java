@@ -79,11 +79,6 @@ public class InvoicePdfRenderer {
         return InvoiceTemplates.apply(template, view);
     }
 
-    /** Lowercase hex SHA-256, the digest recorded for stored PDFs. */
-    public static String sha256Hex(byte[] bytes) {
-        return RenderedPdf.sha256Hex(bytes);
-    }
-
     static ConverterProperties converterProperties() {
         return new ConverterProperties()
                 .setFontProvider(InvoiceFonts.newProvider())

@@ -54,11 +54,6 @@ public final class Money {
         return 2;
     }
 
-    /** The amount in major units: {@code 1234} USD → {@code 12.34}. */
-    public static BigDecimal toMajorUnits(long minorUnits, String currency) {
-        return BigDecimal.valueOf(minorUnits).movePointLeft(minorUnitDigits(currency));
-    }
-
     /** {@code 1234, "usd"} → {@code "$12.34"}; {@code -500, "usd"} → {@code "-$5.00"}. */
     public static String format(long minorUnits, String currency) {
         return formatMinor(BigDecimal.valueOf(minorUnits), currency);

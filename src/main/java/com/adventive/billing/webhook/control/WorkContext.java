@@ -3,7 +3,7 @@ package com.adventive.billing.webhook.control;
 import com.adventive.billing.platform.control.OperationalContext;
 
 /** The stored event a handler works on, with the ids operational events are tagged with. */
-public record WorkContext(long workItemId, int attempt, String eventId, String eventType, String apiVersion,
+public record WorkContext(long workItemId, String eventId, String eventType, String apiVersion,
                           String payload) {
 
     public OperationalContext operational() {

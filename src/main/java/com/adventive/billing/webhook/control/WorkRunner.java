@@ -50,7 +50,7 @@ public class WorkRunner {
 
     private void work(WorkItem item) {
         StripeEvent event = em.find(StripeEvent.class, item.eventId());
-        WorkContext context = new WorkContext(item.id(), item.attempts(), event.eventId(), event.eventType(),
+        WorkContext context = new WorkContext(item.id(), event.eventId(), event.eventType(),
                 event.apiVersion(), event.payload());
         try {
             WorkState outcome = handlerFor(item.kind()).handle(context);

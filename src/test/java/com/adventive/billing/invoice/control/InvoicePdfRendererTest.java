@@ -137,7 +137,7 @@ class InvoicePdfRendererTest {
         assertArrayEquals(first.bytes(), second.bytes());
         assertArrayEquals(first.bytes(), third.bytes());
         assertEquals(RenderedPdf.sha256Hex(first.bytes()), first.sha256());
-        assertEquals(first.sha256(), InvoicePdfRenderer.sha256Hex(third.bytes()));
+        assertEquals(first.sha256(), RenderedPdf.sha256Hex(third.bytes()));
     }
 
     @Test

@@ -93,8 +93,5 @@ class MoneyTest {
         assertEquals(2, Money.minorUnitDigits("ISK"));
         assertEquals(2, Money.minorUnitDigits("HUF"));
         assertEquals(2, Money.minorUnitDigits("USD"));
-        assertEquals(new BigDecimal("12.34"), Money.toMajorUnits(1234, "usd"));
-        assertEquals(new BigDecimal("1.234"), Money.toMajorUnits(1234, "kwd"));
-        assertEquals(new BigDecimal("1234"), Money.toMajorUnits(1234, "jpy"));
     }
 }
