@@ -191,7 +191,9 @@ class AdminApiIT {
     }
 
     @Test
-    void reconcileReportsInvoicesThatNeverReachedTheCustomer(Db db, WebhookClient webhook, StripeApiStub stripe) {
+    void reconcileReportsInvoicesThatNeverReachedTheCustomer(Db db, WebhookClient webhook, StripeApiStub stripe,
+                                                             Mailbox mailbox) {
+        var delivered = delivered(db, webhook, mailbox, stripe, "reconciled");
         var orphan = Fixtures.invoiceFinalized().acctId(null).build();
         stripe.stubCustomer(orphan.customerJson());
         assertEquals(200, webhook.postSigned(orphan.eventJson()).statusCode());
@@ -200,12 +202,16 @@ class AdminApiIT {
         JsonObject summary = json(admin.get("/admin/reconcile"));
         assertEquals("drift", summary.getString("status"));
         assertTrue(summary.getJsonNumber("drift_count").longValue() >= 1);
-        assertTrue(summary.getJsonNumber("accounts_checked").longValue() >= 0);
+        assertTrue(summary.getJsonNumber("accounts_checked").longValue() >= 1, "the delivered invoice's account");
+        assertTrue(summary.getJsonNumber("invoices_checked").longValue() >= 1);
         assertFalse(summary.containsKey("drifts") && !summary.isNull("drifts"), "detail only on request");
 
         JsonObject detail = json(admin.get("/admin/reconcile?detail=true"));
         assertTrue(detail.getJsonArray("drifts").stream().map(v -> v.asJsonObject())
                 .anyMatch(d -> "work_failed".equals(d.getString("kind"))
                         && orphan.invoiceId().equals(d.getString("invoice_id"))), detail.toString());
+        assertTrue(detail.getJsonArray("drifts").stream().map(v -> v.asJsonObject())
+                .noneMatch(d -> delivered.invoiceId().equals(d.getString("invoice_id"))),
+                "an invoice that was rendered and emailed is not drift");
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Every setting the worker reads, by its external name. Values are looked up on each call, never
@@ -17,6 +18,7 @@ import java.util.Optional;
 public class Settings {
 
     public static final String DEFAULT_MAIL_FROM = "billing-noreply@notify.adventive.com";
+    private static final Pattern MAIL_ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
 
     @Inject
     Config config;
@@ -100,7 +102,12 @@ public class Settings {
         return Duration.ofSeconds(integer("WORK_SWEEP_SECONDS", 15, 1, 3_600));
     }
 
+    /** A plain address (local@domain), so the sender header and Message-ID domain are always well formed. */
     public String mailFrom() {
-        return text("MAIL_FROM", DEFAULT_MAIL_FROM);
+        String from = text("MAIL_FROM", DEFAULT_MAIL_FROM);
+        if (!MAIL_ADDRESS.matcher(from).matches()) {
+            throw new InvalidSettingException("MAIL_FROM", "must be a plain email address such as " + DEFAULT_MAIL_FROM);
+        }
+        return from;
     }
 }
