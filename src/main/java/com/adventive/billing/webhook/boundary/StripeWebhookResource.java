@@ -6,6 +6,7 @@ import com.adventive.billing.webhook.control.EventIntake;
 import com.adventive.billing.webhook.control.MalformedEventException;
 import com.adventive.billing.webhook.control.SignatureVerifier;
 import com.adventive.billing.webhook.entity.EventEnvelope;
+import com.adventive.billing.work.boundary.WorkQueueSender;
 import com.stripe.exception.SignatureVerificationException;
 import jakarta.inject.Inject;
 import jakarta.json.Json;

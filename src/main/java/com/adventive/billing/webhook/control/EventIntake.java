@@ -3,7 +3,7 @@ package com.adventive.billing.webhook.control;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.webhook.entity.EventEnvelope;
 import com.adventive.billing.webhook.entity.StripeEvent;
-import com.adventive.billing.webhook.entity.WorkItem;
+import com.adventive.billing.work.entity.WorkItem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;

@@ -1,4 +1,4 @@
-package com.adventive.billing.webhook.entity;
+package com.adventive.billing.work.entity;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,12 +1,12 @@
-package com.adventive.billing.platform.boundary;
+package com.adventive.billing.health;
 
 import com.adventive.billing.platform.control.BucketGateway;
 import com.adventive.billing.platform.control.BuildInfo;
 import com.adventive.billing.platform.control.MailGateway;
 import com.adventive.billing.platform.control.StripeStatus;
-import com.adventive.billing.webhook.boundary.WorkQueueSender;
-import com.adventive.billing.webhook.control.WorkLedger;
-import com.adventive.billing.webhook.entity.WorkState;
+import com.adventive.billing.work.boundary.WorkQueueSender;
+import com.adventive.billing.work.control.WorkLedger;
+import com.adventive.billing.work.entity.WorkState;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

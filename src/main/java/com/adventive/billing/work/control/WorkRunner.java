@@ -1,9 +1,9 @@
-package com.adventive.billing.webhook.control;
+package com.adventive.billing.work.control;
 
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.webhook.entity.StripeEvent;
-import com.adventive.billing.webhook.entity.WorkItem;
-import com.adventive.billing.webhook.entity.WorkState;
+import com.adventive.billing.work.entity.WorkItem;
+import com.adventive.billing.work.entity.WorkState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package com.adventive.billing.webhook.control;
+package com.adventive.billing.work.control;
 
 /** A failure that retrying cannot fix (e.g. account_unresolved); the item goes straight to failed. */
 public class PermanentWorkFailure extends Exception {

@@ -1,6 +1,6 @@
-package com.adventive.billing.webhook.boundary;
+package com.adventive.billing.work.boundary;
 
-import com.adventive.billing.webhook.control.WorkRunner;
+import com.adventive.billing.work.control.WorkRunner;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;

@@ -1,6 +1,6 @@
-package com.adventive.billing.webhook.boundary;
+package com.adventive.billing.work.boundary;
 
-import com.adventive.billing.webhook.control.WorkLedger;
+import com.adventive.billing.work.control.WorkLedger;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

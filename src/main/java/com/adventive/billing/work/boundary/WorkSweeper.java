@@ -1,10 +1,10 @@
-package com.adventive.billing.webhook.boundary;
+package com.adventive.billing.work.boundary;
 
 import com.adventive.billing.platform.control.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
-import com.adventive.billing.webhook.control.WorkLedger;
-import com.adventive.billing.webhook.entity.WorkItem;
+import com.adventive.billing.work.control.WorkLedger;
+import com.adventive.billing.work.entity.WorkItem;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;

@@ -1,6 +1,6 @@
-package com.adventive.billing.webhook.control;
+package com.adventive.billing.work.control;
 
-import com.adventive.billing.webhook.entity.WorkState;
+import com.adventive.billing.work.entity.WorkState;
 
 /** Does the work for one kind of event. Must be idempotent: it may run again for the same event. */
 public interface WorkHandler {

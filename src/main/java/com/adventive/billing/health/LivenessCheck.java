@@ -1,4 +1,4 @@
-package com.adventive.billing.platform.boundary;
+package com.adventive.billing.health;
 
 import com.adventive.billing.platform.control.BuildInfo;
 import jakarta.enterprise.context.ApplicationScoped;
