@@ -6,7 +6,7 @@ import com.adventive.billing.invoice.control.InvoicePreparer;
 import com.adventive.billing.invoice.control.InvoiceSource;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.invoice.entity.StoredPdf;
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

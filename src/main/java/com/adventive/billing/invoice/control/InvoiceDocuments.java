@@ -5,7 +5,7 @@ import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.RenderedPdf;
 import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.control.BucketGateway;
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package com.adventive.billing.invoice.control;
 
 import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.webhook.control.HandledEventTypes;
 import com.adventive.billing.work.control.PermanentWorkFailure;

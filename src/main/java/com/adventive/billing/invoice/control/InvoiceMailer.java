@@ -5,7 +5,7 @@ import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.RenderedEmail;
 import com.adventive.billing.platform.control.MailGateway;
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.platform.entity.OutgoingMail;

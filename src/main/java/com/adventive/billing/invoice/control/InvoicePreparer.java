@@ -5,7 +5,7 @@ import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;

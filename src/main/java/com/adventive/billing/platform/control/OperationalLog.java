@@ -1,5 +1,6 @@
 package com.adventive.billing.platform.control;
 
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.entity.OperationalEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;

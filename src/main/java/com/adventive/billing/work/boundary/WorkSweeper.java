@@ -1,6 +1,6 @@
 package com.adventive.billing.work.boundary;
 
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.work.control.WorkLedger;

@@ -1,4 +1,4 @@
-package com.adventive.billing.platform.control;
+package com.adventive.billing.platform.entity;
 
 /** What an operational event is about; any part may be unknown (null). */
 public record OperationalContext(String stripeEventId, String stripeInvoiceId, String acctId, Long workItemId) {
