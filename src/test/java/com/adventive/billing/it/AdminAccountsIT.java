@@ -244,6 +244,16 @@ class AdminAccountsIT {
                 before.invoiceId()), "the legacy-billed invoice left no record under the account");
     }
 
+    @Test
+    void theAccountCallsAreDescribedInOpenApi(WebhookClient client) {
+        HttpResponse<String> openapi = client.get("/openapi");
+        assertEquals(200, openapi.statusCode());
+        for (String expected : List.of("/admin/accounts/{acct_id}", "/admin/accounts:", "customer_already_mapped",
+                "billed_by")) {
+            assertTrue(openapi.body().contains(expected), "OpenAPI describes " + expected);
+        }
+    }
+
     static String newCustomerId() {
         return Fixtures.stripeId("cus_", 14);
     }
