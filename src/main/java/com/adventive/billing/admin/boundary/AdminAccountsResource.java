@@ -14,6 +14,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.TransactionalException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -94,7 +95,7 @@ public class AdminAccountsResource {
         PutOutcome outcome;
         try {
             outcome = directory.put(acctId, customer, billedBy, AdminPrincipals.describe(security));
-        } catch (PersistenceException | jakarta.transaction.TransactionalException raced) {
+        } catch (PersistenceException | TransactionalException raced) {
             // Another PUT committed first; say which clash it was, as the database cannot.
             Optional<String> owner = directory.ownerOf(customer).filter(other -> !other.equals(acctId));
             if (owner.isPresent()) {
