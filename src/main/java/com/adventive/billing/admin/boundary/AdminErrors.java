@@ -59,6 +59,9 @@ final class AdminErrors {
             return ProblemResponses.problem(409, "Billed by the legacy system",
                     e.getMessage() + "; the worker does not render or email its invoices (double_billing_risk recorded)");
         }
+        if (e instanceof InvoicePreparer.AccountConflictException) {
+            return ProblemResponses.builder(409, "Account conflict", e.getMessage(), "account_conflict").build();
+        }
         if (e instanceof InvoicePreparer.AccountUnresolvedException) {
             return ProblemResponses.problem(422, "Account unresolved",
                     "no account for " + invoiceId + ": " + e.getMessage());

@@ -16,9 +16,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds which of our accounts an invoice belongs to, from the most specific source to the least:
- * invoice metadata, subscription metadata, customer metadata (Stripe API), our account table.
- * Nothing is guessed: no match means the invoice is not worked.
+ * Finds which of our accounts an invoice belongs to. The account table decides: a row for the
+ * invoice's Stripe customer is the answer, and acct_id metadata (invoice, subscription or customer)
+ * that names another account is a conflict, not a second opinion. A customer the table marks as
+ * billed by the legacy system is that account whatever the metadata says, and Stripe is not asked.
+ *
+ * <p>Only a customer without a row is resolved from metadata, the most specific source first
+ * (invoice, subscription, customer). Even then the metadata cannot claim an account whose row
+ * belongs to another customer: its PDF would land under that account's key prefix. Nothing is
+ * guessed: no answer means the invoice is not worked.
  */
 @ApplicationScoped
 public class AccountResolver {
@@ -31,43 +37,106 @@ public class AccountResolver {
     @PersistenceContext(unitName = "billing")
     EntityManager em;
 
-    public record Resolution(Optional<String> acctId, String problem) {
+    /** What the resolution found; exactly one of the three. */
+    public sealed interface Resolution {
+
+        /**
+         * The invoice belongs to {@code acctId}.
+         *
+         * @param account        its row, when the table has one (absent only for metadata-resolved accounts)
+         * @param metadataAcctId what the metadata named when the table decided otherwise for a legacy
+         *                       customer (for the operator's event), else null
+         */
+        record Resolved(String acctId, Optional<BillingAccount> account, String metadataAcctId)
+                implements Resolution {
+        }
+
+        /** The account table and the metadata disagree; {@code acctId} is the account the event is filed under. */
+        record Conflict(String acctId, String detail) implements Resolution {
+        }
+
+        record Unresolved(String problem) implements Resolution {
+        }
+    }
+
+    /** An acct_id found in metadata, and where. */
+    private record Named(String acctId, String source) {
     }
 
     public Resolution resolve(Invoice invoice) throws StripeException {
-        Optional<String> fromInvoice = fromMetadata(invoice.getMetadata());
-        if (fromInvoice.isPresent()) {
-            return found(fromInvoice);
+        Optional<String> customerId = Ids.CUSTOMER.valid(invoice.getCustomer());
+        Optional<BillingAccount> row = customerId.flatMap(this::accountOfCustomer);
+        if (row.isPresent()) {
+            return fromTable(invoice, customerId.get(), row.get());
         }
-        Optional<String> fromSubscription = fromMetadata(subscriptionMetadata(invoice));
-        if (fromSubscription.isPresent()) {
-            return found(fromSubscription);
-        }
-        String customerId = invoice.getCustomer();
-        if (!Ids.CUSTOMER.matches(customerId)) {
-            return new Resolution(Optional.empty(), "invoice has no acct_id metadata and no valid customer id");
-        }
-        Optional<String> fromCustomer = fromMetadata(customerMetadata(customerId));
-        if (fromCustomer.isPresent()) {
-            return found(fromCustomer);
-        }
-        Optional<String> fromTable = em.createQuery(
-                        "SELECT a.acctId FROM BillingAccount a WHERE a.stripeCustomerId = :customer", String.class)
-                .setParameter("customer", customerId)
-                .getResultStream().findFirst();
-        if (fromTable.isPresent()) {
-            return found(fromTable);
-        }
-        return new Resolution(Optional.empty(),
-                "no acct_id in invoice, subscription or customer " + customerId + " metadata, and no account row");
+        return fromMetadata(invoice, customerId.orElse(null));
     }
 
     public Optional<BillingAccount> account(String acctId) {
         return Optional.ofNullable(em.find(BillingAccount.class, acctId));
     }
 
-    private static Resolution found(Optional<String> acctId) {
-        return new Resolution(acctId, null);
+    private Optional<BillingAccount> accountOfCustomer(String customerId) {
+        return em.createQuery("SELECT a FROM BillingAccount a WHERE a.stripeCustomerId = :customer",
+                        BillingAccount.class)
+                .setParameter("customer", customerId)
+                .getResultStream().findFirst();
+    }
+
+    private Resolution fromTable(Invoice invoice, String customerId, BillingAccount account) throws StripeException {
+        if (!Ids.ACCOUNT.matches(account.acctId())) {
+            return new Resolution.Unresolved("the account row of customer " + customerId
+                    + " has a malformed acct_id; it must never reach a bucket key");
+        }
+        if (account.billedByLegacy()) {
+            // No Stripe call: refusing a legacy customer must not depend on Stripe answering.
+            String named = fromInvoiceOrSubscription(invoice).map(Named::acctId)
+                    .filter(acct -> !acct.equals(account.acctId())).orElse(null);
+            return new Resolution.Resolved(account.acctId(), Optional.of(account), named);
+        }
+        Optional<Named> named = namedInMetadata(invoice, Optional.of(customerId));
+        if (named.isPresent() && !named.get().acctId().equals(account.acctId())) {
+            return new Resolution.Conflict(account.acctId(), "customer " + customerId + " is account "
+                    + account.acctId() + " in the account table, but " + named.get().source() + " metadata names "
+                    + named.get().acctId() + "; no PDF or email until they agree");
+        }
+        return new Resolution.Resolved(account.acctId(), Optional.of(account), null);
+    }
+
+    private Resolution fromMetadata(Invoice invoice, String customerId) throws StripeException {
+        Optional<Named> named = namedInMetadata(invoice, Optional.ofNullable(customerId));
+        if (named.isEmpty()) {
+            return new Resolution.Unresolved(customerId == null
+                    ? "invoice has no acct_id metadata and no valid customer id"
+                    : "no account row for customer " + customerId
+                    + " and no acct_id in invoice, subscription or customer metadata");
+        }
+        String acctId = named.get().acctId();
+        Optional<BillingAccount> account = account(acctId);
+        if (account.isPresent() && account.get().belongsToAnotherCustomerThan(customerId)) {
+            return new Resolution.Conflict(acctId, named.get().source() + " metadata names " + acctId
+                    + ", but the account table maps " + acctId + " to customer " + account.get().stripeCustomerId()
+                    + ", not to the invoice's customer " + (customerId == null ? "(none)" : customerId)
+                    + "; no PDF or email under another customer's account");
+        }
+        return new Resolution.Resolved(acctId, account, null);
+    }
+
+    /** The most specific acct_id metadata: invoice, then subscription, then the customer (Stripe API). */
+    private Optional<Named> namedInMetadata(Invoice invoice, Optional<String> customerId) throws StripeException {
+        Optional<Named> named = fromInvoiceOrSubscription(invoice);
+        if (named.isPresent() || customerId.isEmpty()) {
+            return named;
+        }
+        return valid(customerMetadata(customerId.get())).map(acct -> new Named(acct, "customer"));
+    }
+
+    private static Optional<Named> fromInvoiceOrSubscription(Invoice invoice) {
+        Optional<String> fromInvoice = valid(invoice.getMetadata());
+        if (fromInvoice.isPresent()) {
+            return fromInvoice.map(acct -> new Named(acct, "invoice"));
+        }
+        return valid(subscriptionMetadata(invoice)).map(acct -> new Named(acct, "subscription"));
     }
 
     private Map<String, String> customerMetadata(String customerId) throws StripeException {
@@ -75,7 +144,7 @@ public class AccountResolver {
             Customer customer = stripe.retrieveCustomer(customerId);
             return customer.getMetadata();
         } catch (InvalidRequestException e) {
-            return Map.of(); // deleted or unknown customer: fall through to our own table
+            return Map.of(); // deleted or unknown customer: it names no account
         }
     }
 
@@ -87,7 +156,7 @@ public class AccountResolver {
     }
 
     /** A present but malformed acct_id is treated as absent: it must never reach a bucket key. */
-    private static Optional<String> fromMetadata(Map<String, String> metadata) {
+    private static Optional<String> valid(Map<String, String> metadata) {
         if (metadata == null) {
             return Optional.empty();
         }
