@@ -4,7 +4,7 @@ import com.adventive.billing.admin.entity.AccountViews.AccountPage;
 import com.adventive.billing.admin.entity.AccountViews.AccountView;
 import com.adventive.billing.invoice.entity.BillingAccount;
 import com.adventive.billing.platform.control.Clock;
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

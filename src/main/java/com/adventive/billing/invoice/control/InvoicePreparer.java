@@ -7,7 +7,7 @@ import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
-import com.adventive.billing.webhook.control.PermanentWorkFailure;
+import com.adventive.billing.work.control.PermanentWorkFailure;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
 import jakarta.enterprise.context.ApplicationScoped;
