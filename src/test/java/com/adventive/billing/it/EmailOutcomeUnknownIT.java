@@ -72,6 +72,15 @@ class EmailOutcomeUnknownIT {
 
         assertLeftAsOutcomeUnknown(db, invoice);
 
+        // Retrying the work item does not send the same email again: it stays for the operator to decide.
+        long workItem = ((Number) db.rows("SELECT id FROM work_item WHERE event_id = ?", invoice.eventId())
+                .get(0).get("id")).longValue();
+        HttpResponse<String> retried = admin.post("/admin/work/" + workItem + "/retry", null);
+        assertEquals(200, retried.statusCode(), retried.body());
+        Await.until(WORK_TIMEOUT, () -> operationalEvents(db, "email_outcome_unknown", invoice.invoiceId()) == 2
+                && "failed".equals(WorkAssertions.workState(db, invoice.eventId())), "the retried item to fail again");
+        assertEquals(1, smtp.transmissionsTo(invoice.customerEmail()), "still exactly one transmission");
+
         // The way out: the operator checks the provider's log, then resends (a new email, invoice_notify).
         SETTINGS.forEach(BillingServer::removeSecret);
         HttpResponse<String> resend = admin.post("/admin/resend-invoice", "{\"invoice_id\":\"" + invoice.invoiceId() + "\"}");
