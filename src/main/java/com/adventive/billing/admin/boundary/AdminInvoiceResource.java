@@ -3,7 +3,9 @@ package com.adventive.billing.admin.boundary;
 import com.adventive.billing.admin.control.AdminQueries;
 import com.adventive.billing.admin.control.InvoiceOperations;
 import com.adventive.billing.admin.entity.AdminViews.InvoiceDossier;
-import com.adventive.billing.invoice.entity.BillingInvoice;
+import com.adventive.billing.invoice.entity.InvoicePdfVersion;
+import com.adventive.billing.invoice.entity.RenderedPdf;
+import com.adventive.billing.platform.boundary.ProblemResponses;
 import com.adventive.billing.platform.control.BucketGateway;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,10 +23,15 @@ import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.Optional;
+import java.util.regex.Pattern;
+
 /** One invoice, as operators see and repair it: its dossier, its PDF, a fresh render, a resend. */
 @Path("/admin")
 @Tag(name = "invoices", description = "Look at and repair one invoice")
 public class AdminInvoiceResource {
+
+    private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,3}");
 
     @Inject
     InvoiceOperations operations;
@@ -82,17 +90,38 @@ public class AdminInvoiceResource {
     @GET
     @Path("/invoices/{invoice_id}/pdf")
     @Produces({"application/pdf", "application/problem+json"})
-    @Operation(summary = "The stored invoice PDF, as the customer received it")
-    public Response pdf(@PathParam("invoice_id") String invoiceId) {
+    @Operation(summary = "The invoice PDF as the customer received it, or another stored version",
+            description = "Without version (or version=sent): the PDF attached to the latest email sent. "
+                    + "version=latest: the newest stored rendering; version=current: the one the next email would "
+                    + "attach; version=N: that version. Headers X-PDF-Version and X-Content-SHA256 say which.")
+    public Response pdf(@PathParam("invoice_id") String invoiceId, @QueryParam("version") String version) {
         AdminErrors.validInvoiceId(invoiceId);
-        BillingInvoice row = queries.invoiceRecord(invoiceId)
-                .filter(r -> r.pdfKey() != null)
-                .orElseThrow(() -> AdminErrors.notFound("no stored PDF for " + invoiceId));
-        byte[] pdf = bucket.get(row.pdfKey())
-                .orElseThrow(() -> AdminErrors.notFound("the ledger names " + row.pdfKey() + " but the bucket has no such object"));
-        return Response.ok(pdf, "application/pdf")
-                .header("Content-Disposition", "inline; filename=\"" + row.invUuid() + ".pdf\"")
-                .header("X-Content-SHA256", row.pdfSha256())
+        String wanted = version == null || version.isBlank() ? "sent" : version.strip();
+        Optional<InvoicePdfVersion> chosen;
+        if (wanted.equals("sent")) {
+            chosen = queries.sentPdf(invoiceId);
+        } else if (wanted.equals("latest")) {
+            chosen = queries.latestPdf(invoiceId);
+        } else if (wanted.equals("current")) {
+            chosen = queries.currentPdf(invoiceId);
+        } else if (VERSION_NUMBER.matcher(wanted).matches()) {
+            chosen = queries.pdfVersion(invoiceId, Integer.parseInt(wanted));
+        } else {
+            throw AdminErrors.badRequest("version must be sent, latest, current or a version number such as 2");
+        }
+        InvoicePdfVersion pdf = chosen.orElseThrow(() -> AdminErrors.notFound("no stored PDF for " + invoiceId
+                + (wanted.equals("sent") ? "" : " with version=" + wanted)));
+        byte[] bytes = bucket.get(pdf.pdfKey())
+                .orElseThrow(() -> AdminErrors.notFound("the ledger names " + pdf.pdfKey() + " but the bucket has no such object"));
+        if (!pdf.sha256().equals(RenderedPdf.sha256Hex(bytes))) {
+            return ProblemResponses.problem(409, "Stored PDF differs from the ledger", "the object at " + pdf.pdfKey()
+                    + " does not have the recorded sha256 " + pdf.sha256());
+        }
+        String fileName = pdf.pdfKey().substring(pdf.pdfKey().indexOf('/') + 1);
+        return Response.ok(bytes, "application/pdf")
+                .header("Content-Disposition", "inline; filename=\"" + fileName + "\"")
+                .header("X-Content-SHA256", pdf.sha256())
+                .header("X-PDF-Version", Integer.toString(pdf.versionNumber()))
                 .build();
     }
 }

@@ -7,8 +7,10 @@ import com.adventive.billing.admin.entity.AdminViews.Page;
 import com.adventive.billing.admin.entity.AdminViews.ReceivedEvent;
 import com.adventive.billing.admin.entity.AdminViews.StoredPdfView;
 import com.adventive.billing.admin.entity.AdminViews.WorkItemView;
+import com.adventive.billing.admin.entity.PdfVersionView;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
+import com.adventive.billing.invoice.entity.InvoicePdfVersion;
 import com.adventive.billing.platform.entity.OperationalEvent;
 import com.adventive.billing.webhook.entity.StripeEvent;
 import com.adventive.billing.work.entity.WorkItem;
@@ -22,8 +24,13 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Read-only answers to the questions the runbook's playbooks ask. */
 @ApplicationScoped
@@ -46,9 +53,15 @@ public class AdminQueries {
         List<WorkItemView> work = eventIds.isEmpty() ? List.of() : em.createQuery(
                         "SELECT w FROM WorkItem w WHERE w.eventId IN :ids ORDER BY w.id", WorkItem.class)
                 .setParameter("ids", eventIds).getResultList().stream().map(AdminQueries::work).toList();
-        List<EmailAttempt> emails = em.createQuery(
-                        "SELECT d FROM EmailDelivery d WHERE d.stripeInvoiceId = :id ORDER BY d.id", EmailDelivery.class)
-                .setParameter("id", invoiceId).getResultList().stream().map(AdminQueries::email).toList();
+        List<InvoicePdfVersion> versions = pdfVersions(invoiceId);
+        Map<String, Integer> versionOfContent = versions.stream()
+                .collect(Collectors.toMap(InvoicePdfVersion::sha256, InvoicePdfVersion::versionNumber, (a, b) -> a));
+        List<EmailAttempt> emails = deliveries(invoiceId).stream()
+                .map(d -> email(d, d.pdfSha256() == null ? null : versionOfContent.get(d.pdfSha256()))).toList();
+        String currentKey = row == null ? null : row.pdfKey();
+        List<PdfVersionView> pdfVersions = versions.stream().filter(InvoicePdfVersion::isStored)
+                .map(v -> new PdfVersionView(v.versionNumber(), v.pdfKey(), v.sha256(), v.sizeBytes(), v.pages(),
+                        instant(v.storedAt()), v.pdfKey().equals(currentKey))).toList();
         List<OperationalEventView> operational = em.createQuery(
                         "SELECT o FROM OperationalEvent o WHERE o.stripeInvoiceId = :id ORDER BY o.id DESC",
                         OperationalEvent.class)
@@ -61,12 +74,69 @@ public class AdminQueries {
         return Optional.of(new InvoiceDossier(invoiceId, row == null ? null : row.acctId(),
                 row == null ? null : row.invUuid(), row == null ? null : row.invoiceNumber(),
                 row == null ? null : row.currency(), row == null ? null : row.total(),
-                row == null ? null : row.amountDue(), row == null ? null : row.customerEmail(), pdf, received, work,
-                emails, operational));
+                row == null ? null : row.amountDue(), row == null ? null : row.customerEmail(), pdf, pdfVersions,
+                received, work, emails, operational));
     }
 
     public Optional<BillingInvoice> invoiceRecord(String invoiceId) {
         return Optional.ofNullable(em.find(BillingInvoice.class, invoiceId));
+    }
+
+    /**
+     * The PDF the customer received: the one attached to the latest email that was sent; failing
+     * that, to the latest one that may have been delivered (outcome unknown); for emails sent before
+     * PDFs were versioned, version 1; when no email went out, the current PDF.
+     */
+    public Optional<InvoicePdfVersion> sentPdf(String invoiceId) {
+        Map<String, InvoicePdfVersion> byContent = storedVersions(invoiceId).stream()
+                .collect(Collectors.toMap(InvoicePdfVersion::sha256, Function.identity(), (a, b) -> a));
+        List<EmailDelivery> deliveries = deliveries(invoiceId);
+        Comparator<EmailDelivery> newestFirst = Comparator.comparing(EmailDelivery::attemptedAt,
+                Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(EmailDelivery::id).reversed();
+        for (List<String> statuses : List.of(List.of(EmailDelivery.SENT),
+                List.of(EmailDelivery.OUTCOME_UNKNOWN, EmailDelivery.SENDING))) {
+            Optional<InvoicePdfVersion> attached = deliveries.stream()
+                    .filter(d -> statuses.contains(d.status()) && d.pdfSha256() != null)
+                    .sorted(newestFirst)
+                    .map(d -> byContent.get(d.pdfSha256())).filter(Objects::nonNull).findFirst();
+            if (attached.isPresent()) {
+                return attached;
+            }
+        }
+        if (deliveries.stream().anyMatch(EmailDelivery::isSent)) {
+            return pdfVersion(invoiceId, 1);
+        }
+        return currentPdf(invoiceId);
+    }
+
+    /** The newest stored version. */
+    public Optional<InvoicePdfVersion> latestPdf(String invoiceId) {
+        List<InvoicePdfVersion> stored = storedVersions(invoiceId);
+        return stored.isEmpty() ? Optional.empty() : Optional.of(stored.get(stored.size() - 1));
+    }
+
+    /** The version the next email would attach (the newest rendering). */
+    public Optional<InvoicePdfVersion> currentPdf(String invoiceId) {
+        String key = invoiceRecord(invoiceId).map(BillingInvoice::pdfKey).orElse(null);
+        return storedVersions(invoiceId).stream().filter(v -> v.pdfKey().equals(key)).findFirst();
+    }
+
+    public Optional<InvoicePdfVersion> pdfVersion(String invoiceId, int number) {
+        return storedVersions(invoiceId).stream().filter(v -> v.versionNumber() == number).findFirst();
+    }
+
+    private List<InvoicePdfVersion> pdfVersions(String invoiceId) {
+        return em.createQuery("SELECT v FROM InvoicePdfVersion v WHERE v.stripeInvoiceId = :id ORDER BY v.versionNumber",
+                InvoicePdfVersion.class).setParameter("id", invoiceId).getResultList();
+    }
+
+    private List<InvoicePdfVersion> storedVersions(String invoiceId) {
+        return pdfVersions(invoiceId).stream().filter(InvoicePdfVersion::isStored).toList();
+    }
+
+    private List<EmailDelivery> deliveries(String invoiceId) {
+        return em.createQuery("SELECT d FROM EmailDelivery d WHERE d.stripeInvoiceId = :id ORDER BY d.id",
+                EmailDelivery.class).setParameter("id", invoiceId).getResultList();
     }
 
     /** Newest first; pass the previous page's nextBeforeId to read further back. */
@@ -122,9 +192,9 @@ public class AdminQueries {
                 instant(w.updatedAt()));
     }
 
-    private static EmailAttempt email(EmailDelivery d) {
+    private static EmailAttempt email(EmailDelivery d, Integer pdfVersion) {
         return new EmailAttempt(d.template(), d.recipient(), d.messageId(), d.status(), d.attempts(), d.lastError(),
-                instant(d.attemptedAt()), instant(d.sentAt()));
+                instant(d.attemptedAt()), instant(d.sentAt()), d.pdfSha256(), pdfVersion);
     }
 
     private static OperationalEventView operational(OperationalEvent o) {

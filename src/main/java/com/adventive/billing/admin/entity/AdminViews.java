@@ -11,8 +11,8 @@ public final class AdminViews {
 
     public record InvoiceDossier(String invoiceId, String acctId, String invUuid, String invoiceNumber, String currency,
                                  Long total, Long amountDue, String customerEmail, StoredPdfView pdf,
-                                 List<ReceivedEvent> events, List<WorkItemView> work, List<EmailAttempt> emails,
-                                 List<OperationalEventView> operationalEvents) {
+                                 List<PdfVersionView> pdfVersions, List<ReceivedEvent> events, List<WorkItemView> work,
+                                 List<EmailAttempt> emails, List<OperationalEventView> operationalEvents) {
     }
 
     public record StoredPdfView(String key, String sha256, Long size, Integer pages, Instant storedAt) {
@@ -27,7 +27,8 @@ public final class AdminViews {
     }
 
     public record EmailAttempt(String template, String recipient, String messageId, String status, int attempts,
-                               String lastError, Instant attemptedAt, Instant sentAt) {
+                               String lastError, Instant attemptedAt, Instant sentAt, String pdfSha256,
+                               Integer pdfVersion) {
     }
 
     public record OperationalEventView(long id, Instant occurredAt, String type, String eventId, String invoiceId,

@@ -1,6 +1,7 @@
 package com.adventive.billing.invoice.control;
 
 import com.adventive.billing.invoice.entity.BillingInvoice;
+import com.adventive.billing.invoice.entity.InvoicePdfVersion;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.RenderedPdf;
 import com.adventive.billing.invoice.entity.StoredPdf;
@@ -10,13 +11,20 @@ import com.adventive.billing.platform.control.OperationalLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.List;
 import java.util.Optional;
 
-/** Renders invoice PDFs and keeps them in the bucket at {acct_id}/{inv_uuid}.pdf. */
+/**
+ * Renders invoice PDFs and keeps every distinct rendering in the bucket: the first at the contract
+ * key {acct_id}/{inv_uuid}.pdf, later ones that differ beside it ({acct_id}/{inv_uuid}.v{n}.pdf), so
+ * the PDF a customer received is never overwritten. The newest rendering is the invoice's current
+ * PDF, the one the next email attaches.
+ */
 @ApplicationScoped
 public class InvoiceDocuments {
 
     static final String PDF = "application/pdf";
+    private static final int STORE_ROUNDS = 5;
 
     @Inject
     InvoicePdfRenderer renderer;
@@ -34,21 +42,18 @@ public class InvoiceDocuments {
     OperationalLog operationalLog;
 
     /**
-     * The stored PDF, rendering it only if the bucket does not already hold the copy we recorded.
-     * Rendering is deterministic, so a re-render after a crash stores the very same bytes.
+     * The current PDF, rendering it only if the bucket does not hold the copy we recorded.
+     * Rendering is deterministic, so a re-render after a crash gives the very same bytes.
      */
     public StoredPdf ensureStored(BillingInvoice row, InvoiceView view, OperationalContext op) {
-        if (row.pdfSha256() != null) {
-            Optional<byte[]> stored = bucket.get(row.objectKey());
-            if (stored.isPresent() && row.pdfSha256().equals(RenderedPdf.sha256Hex(stored.get()))) {
-                return new StoredPdf(row.objectKey(), stored.get(), row.pdfSha256(),
-                        row.pdfPages() == null ? 0 : row.pdfPages(), 0);
-            }
-        }
-        return renderAndStore(row, view, op);
+        Optional<StoredPdf> current = current(row);
+        return current.isPresent() ? current.get() : renderAndStore(row, view, op);
     }
 
-    /** Always renders and overwrites; for operators who ask for a fresh copy. */
+    /**
+     * Always renders (for operators who ask for a fresh copy). Bytes already stored as a version are
+     * not stored again; different bytes become a new version beside the earlier ones.
+     */
     public StoredPdf renderAndStore(BillingInvoice row, InvoiceView view, OperationalContext op) {
         RenderedPdf pdf;
         try {
@@ -57,21 +62,66 @@ public class InvoiceDocuments {
             operationalLog.record(op, "pdf_render_failed", e.getClass().getSimpleName() + ": " + e.getMessage());
             throw e;
         }
-        String key = row.objectKey();
-        try {
-            bucket.put(key, pdf.bytes(), PDF);
-        } catch (RuntimeException e) {
-            operationalLog.record(op, "pdf_store_failed", "bucket refused " + key + ": " + e.getMessage());
-            throw e;
-        }
-        ledger.pdfStored(row.stripeInvoiceId(), key, pdf.sha256(), pdf.bytes().length, pdf.pages());
-        operationalLog.record(op, "pdf_rendered", "key=" + key + " sha256=" + pdf.sha256() + " bytes="
-                + pdf.bytes().length + " pages=" + pdf.pages() + " render_ms=" + pdf.renderMillis());
-        return new StoredPdf(key, pdf.bytes(), pdf.sha256(), pdf.pages(), pdf.renderMillis());
+        InvoicePdfVersion version = store(row, pdf, op);
+        operationalLog.record(op, "pdf_rendered", "key=" + version.pdfKey() + " version=" + version.versionNumber()
+                + " sha256=" + pdf.sha256() + " bytes=" + pdf.bytes().length + " pages=" + pdf.pages()
+                + " render_ms=" + pdf.renderMillis());
+        return new StoredPdf(version.pdfKey(), pdf.bytes(), pdf.sha256(), pdf.pages(), pdf.renderMillis());
     }
 
-    /** The bytes in the bucket right now, if any. Emails attach exactly this, never an unstored copy. */
-    public Optional<byte[]> storedBytes(BillingInvoice row) {
-        return bucket.get(row.objectKey());
+    /**
+     * The invoice's current PDF as it is in the bucket right now, if the bytes there are the ones the
+     * ledger recorded. Emails attach exactly this, never an unstored copy.
+     */
+    public Optional<StoredPdf> current(BillingInvoice row) {
+        Optional<InvoicePdfVersion> version = ledger.currentPdf(row.stripeInvoiceId());
+        if (version.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<byte[]> stored = bucket.get(version.get().pdfKey());
+        if (stored.isEmpty() || !version.get().sha256().equals(RenderedPdf.sha256Hex(stored.get()))) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredPdf(version.get().pdfKey(), stored.get(), version.get().sha256(),
+                version.get().pages(), 0));
+    }
+
+    /**
+     * Puts the rendering in the bucket under the version that holds the same bytes, or under a newly
+     * reserved one. A version's number and key are reserved in the ledger before its object is
+     * written, so two concurrent renders never write different bytes to one key; writing a version's
+     * object again writes the bytes it already holds.
+     */
+    private InvoicePdfVersion store(BillingInvoice row, RenderedPdf pdf, OperationalContext op) {
+        for (int round = 0; round < STORE_ROUNDS; round++) {
+            List<InvoicePdfVersion> versions = ledger.pdfVersions(row.stripeInvoiceId());
+            Optional<InvoicePdfVersion> same = versions.stream().filter(v -> v.sha256().equals(pdf.sha256())).findFirst();
+            InvoicePdfVersion target;
+            if (same.isPresent()) {
+                target = same.get();
+            } else {
+                int next = versions.stream().mapToInt(InvoicePdfVersion::versionNumber).max().orElse(0) + 1;
+                try {
+                    target = ledger.reservePdfVersion(row, next, pdf.sha256(), pdf.bytes().length, pdf.pages());
+                } catch (RuntimeException e) {
+                    boolean lostRace = ledger.pdfVersions(row.stripeInvoiceId()).stream()
+                            .anyMatch(v -> v.versionNumber() == next || v.sha256().equals(pdf.sha256()));
+                    if (!lostRace) {
+                        throw e;
+                    }
+                    continue; // another render reserved this number or this content first: look again
+                }
+            }
+            try {
+                bucket.put(target.pdfKey(), pdf.bytes(), PDF);
+            } catch (RuntimeException e) {
+                operationalLog.record(op, "pdf_store_failed", "bucket refused " + target.pdfKey() + ": " + e.getMessage());
+                throw e;
+            }
+            ledger.pdfStored(target.id());
+            return target;
+        }
+        throw new IllegalStateException("could not reserve a PDF version for " + row.stripeInvoiceId()
+                + " after " + STORE_ROUNDS + " tries: concurrent renders");
     }
 }

@@ -3,17 +3,20 @@ package com.adventive.billing.invoice.control;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.EmailSuppression;
+import com.adventive.billing.invoice.entity.InvoicePdfVersion;
 import com.adventive.billing.platform.control.Clock;
 import com.stripe.model.Invoice;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The worker's own record of invoices and their emails; every method commits on its own. */
@@ -23,6 +26,9 @@ public class InvoiceLedger {
 
     @PersistenceContext(unitName = "billing")
     EntityManager em;
+
+    @Inject
+    EmailDeliveryRows deliveries;
 
     /**
      * The invoice's row, created on first sight with a fresh inv_uuid that never changes after.
@@ -39,10 +45,43 @@ public class InvoiceLedger {
         return row;
     }
 
-    public BillingInvoice pdfStored(String stripeInvoiceId, String key, String sha256, long size, int pages) {
-        BillingInvoice row = em.find(BillingInvoice.class, stripeInvoiceId);
-        row.pdfStored(key, sha256, size, pages, Clock.nowUtc());
+    /** Every version of the invoice's PDF, oldest first (reserved ones included). */
+    public List<InvoicePdfVersion> pdfVersions(String stripeInvoiceId) {
+        return em.createQuery("SELECT v FROM InvoicePdfVersion v WHERE v.stripeInvoiceId = :id "
+                        + "ORDER BY v.versionNumber", InvoicePdfVersion.class)
+                .setParameter("id", stripeInvoiceId).getResultList();
+    }
+
+    /**
+     * Reserves a new version number and key for content not stored before. Throws when another render
+     * took the number or stored the same content first (unique constraints): look again and decide.
+     */
+    public InvoicePdfVersion reservePdfVersion(BillingInvoice invoice, int number, String sha256, long size, int pages) {
+        InvoicePdfVersion version = new InvoicePdfVersion(invoice.stripeInvoiceId(), number,
+                InvoicePdfVersion.keyOf(invoice.objectKey(), number), sha256, size, pages, Clock.nowUtc());
+        em.persist(version);
+        em.flush();
+        return version;
+    }
+
+    /** The version's object is in the bucket; it becomes the invoice's current PDF (the one the next email attaches). */
+    public BillingInvoice pdfStored(long versionId) {
+        InvoicePdfVersion version = em.find(InvoicePdfVersion.class, versionId);
+        LocalDateTime now = Clock.nowUtc();
+        version.stored(now);
+        BillingInvoice row = em.find(BillingInvoice.class, version.stripeInvoiceId());
+        row.pdfStored(version.pdfKey(), version.sha256(), version.sizeBytes(), version.pages(), now);
         return row;
+    }
+
+    /** The invoice's current PDF version, as the ledger has it now (not as a caller's copy of the row had it). */
+    public Optional<InvoicePdfVersion> currentPdf(String stripeInvoiceId) {
+        BillingInvoice row = em.find(BillingInvoice.class, stripeInvoiceId);
+        if (row == null || row.pdfKey() == null) {
+            return Optional.empty();
+        }
+        return em.createQuery("SELECT v FROM InvoicePdfVersion v WHERE v.pdfKey = :key", InvoicePdfVersion.class)
+                .setParameter("key", row.pdfKey()).getResultStream().findFirst();
     }
 
     public boolean isSuppressed(String email) {
@@ -56,45 +95,63 @@ public class InvoiceLedger {
         record AlreadySent(String messageId) implements DeliveryClaim { }
         /** Another worker is on it right now. */
         record InProgress(String messageId) implements DeliveryClaim { }
-        /** A worker died while transmitting it: it may have been delivered. */
+        /** It was transmitted without an answer, or a worker died transmitting it: it may have been delivered. */
         record InDoubt(EmailDelivery delivery) implements DeliveryClaim { }
     }
 
+    private static final int CLAIM_ROUNDS = 5;
+
     /**
-     * Decides, under a row lock, whether this worker may send the email with this dedupe key, and
-     * if so writes the attempt down. Two first attempts racing each other collide on the unique
-     * dedupe key and the loser retries later.
+     * Decides whether this worker may send the email with this dedupe key, and if so writes the
+     * attempt down (with the sha256 of the PDF it will attach). Lock-free: a first attempt is an
+     * insert that the unique dedupe key lets only one worker win; a later attempt is a conditional
+     * update by primary key. Each is its own short transaction, so claims never wait on each other.
      */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public DeliveryClaim claimDelivery(String dedupeKey, String stripeInvoiceId, String template, String recipient,
-                                       String messageId, Duration lease) {
-        LocalDateTime now = Clock.nowUtc();
-        EmailDelivery delivery = em.createQuery("SELECT d FROM EmailDelivery d WHERE d.dedupeKey = :key",
-                        EmailDelivery.class)
-                .setParameter("key", dedupeKey)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultStream().findFirst().orElse(null);
-        if (delivery == null) {
-            delivery = new EmailDelivery(dedupeKey, stripeInvoiceId, template, recipient, messageId, now);
-            delivery.attempting(recipient, now);
-            em.persist(delivery);
-            em.flush();
-            return new DeliveryClaim.Claimed(delivery);
+                                       String messageId, String pdfSha256, Duration lease) {
+        for (int round = 0; round < CLAIM_ROUNDS; round++) {
+            LocalDateTime now = Clock.nowUtc();
+            Optional<EmailDelivery> existing = deliveries.byDedupeKey(dedupeKey);
+            if (existing.isEmpty()) {
+                try {
+                    return new DeliveryClaim.Claimed(deliveries.insertFirstAttempt(dedupeKey, stripeInvoiceId, template,
+                            recipient, messageId, pdfSha256, now));
+                } catch (RuntimeException e) {
+                    if (deliveries.byDedupeKey(dedupeKey).isEmpty()) {
+                        throw e; // not a lost race: a real failure
+                    }
+                    continue; // another worker inserted it first: decide on its row
+                }
+            }
+            EmailDelivery delivery = existing.get();
+            if (delivery.isSent()) {
+                return new DeliveryClaim.AlreadySent(delivery.messageId());
+            }
+            if (delivery.isOutcomeUnknown()) {
+                return new DeliveryClaim.InDoubt(delivery);
+            }
+            boolean recent = delivery.attemptedAt() != null && delivery.attemptedAt().isAfter(now.minus(lease));
+            if ((delivery.isPrepared() || delivery.isSending()) && recent) {
+                return new DeliveryClaim.InProgress(delivery.messageId());
+            }
+            if (delivery.isSending()) {
+                if (deliveries.abandonTransmission(delivery.id(), delivery.attempts(), "a worker stopped while "
+                        + "transmitting this message (attempted " + delivery.attemptedAt() + "); it may have been delivered")) {
+                    return new DeliveryClaim.InDoubt(deliveries.byId(delivery.id()).orElse(delivery));
+                }
+                continue;
+            }
+            // failed (SMTP certainly did not take it), or prepared by a worker that stopped before transmitting
+            if (deliveries.reattempt(delivery.id(), delivery.status(), delivery.attempts(), recipient, pdfSha256, now)) {
+                return new DeliveryClaim.Claimed(deliveries.byId(delivery.id()).orElseThrow());
+            }
         }
-        if (delivery.isSent()) {
-            return new DeliveryClaim.AlreadySent(delivery.messageId());
-        }
-        boolean recent = delivery.attemptedAt() != null && delivery.attemptedAt().isAfter(now.minus(lease));
-        if ((delivery.isPrepared() || delivery.isSending()) && recent) {
-            return new DeliveryClaim.InProgress(delivery.messageId());
-        }
-        if (delivery.isSending()) {
-            return new DeliveryClaim.InDoubt(delivery);
-        }
-        delivery.attempting(recipient, now);
-        return new DeliveryClaim.Claimed(delivery);
+        // the row changed under every look: someone else is working on it
+        return new DeliveryClaim.InProgress(messageId);
     }
 
-    /** The handshake succeeded and the message is about to be transmitted: from here on, a crash is in doubt. */
+    /** The server agreed to take the message body and it is about to be transmitted: from here on, a crash is in doubt. */
     public void deliveryHandedToSmtp(long deliveryId) {
         em.find(EmailDelivery.class, deliveryId).handedToSmtp(Clock.nowUtc());
     }
@@ -103,8 +160,18 @@ public class InvoiceLedger {
         em.find(EmailDelivery.class, deliveryId).sent(Clock.nowUtc());
     }
 
+    /** SMTP certainly did not take the message: another attempt is safe. */
     public void deliveryFailed(long deliveryId, String error) {
-        em.find(EmailDelivery.class, deliveryId).failed(error.length() > 2000 ? error.substring(0, 2000) : error);
+        em.find(EmailDelivery.class, deliveryId).failed(truncate(error));
+    }
+
+    /** The message was transmitted and no answer came: it is never sent again under this dedupe key. */
+    public void deliveryOutcomeUnknown(long deliveryId, String error) {
+        em.find(EmailDelivery.class, deliveryId).outcomeUnknown(truncate(error));
+    }
+
+    private static String truncate(String error) {
+        return error.length() > 2000 ? error.substring(0, 2000) : error;
     }
 
     private static String upper(String currency) {

@@ -4,7 +4,9 @@ import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.RenderedEmail;
+import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.control.MailGateway;
+import com.adventive.billing.platform.control.MailOutcomeUnknownException;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
@@ -49,8 +51,11 @@ public class InvoiceMailer {
     }
 
     /**
-     * Sends unless this dedupe key was already sent. Throws (so the work is retried) when the PDF
-     * is not in the bucket or SMTP refuses; throws {@link UndeliverableException} when no retry can help.
+     * Sends unless this dedupe key was already sent, attaching the invoice's current stored PDF.
+     * Throws (so the work is retried) when the PDF is not in the bucket or SMTP certainly did not
+     * take the message; throws {@link UndeliverableException} when no automatic retry may or can
+     * help — including {@code email_outcome_unknown}: the message was transmitted and no answer
+     * came, so it may have been delivered and only an operator may decide to send it again.
      */
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
                         OperationalContext op) throws MessagingException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
@@ -59,14 +64,15 @@ public class InvoiceMailer {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
             return new Outcome.Suppressed(to);
         }
-        Optional<byte[]> pdf = documents.storedBytes(invoice);
+        Optional<StoredPdf> pdf = documents.current(invoice);
         if (pdf.isEmpty()) {
-            operationalLog.record(op, "email_failed", template + " not sent: no PDF in the bucket at " + invoice.objectKey());
-            throw new MissingPdfException(invoice.objectKey());
+            operationalLog.record(op, "email_failed", template + " not sent: no PDF in the bucket with the sha256 recorded "
+                    + "for " + invoice.stripeInvoiceId());
+            throw new MissingPdfException(invoice.stripeInvoiceId());
         }
-        // Decided under a row lock: two workers for the same invoice can never both get to send.
+        // Lock-free: the unique dedupe key and conditional updates make sure only one worker gets to send.
         InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
-                messageId(invoice, dedupeKey), settings.workLease());
+                messageId(invoice, dedupeKey), pdf.get().sha256(), settings.workLease());
         EmailDelivery delivery;
         if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
             delivery = claimed.delivery();
@@ -76,27 +82,37 @@ public class InvoiceMailer {
             throw new DeliveryInProgressException(inProgress.messageId());
         } else {
             EmailDelivery doubtful = ((InvoiceLedger.DeliveryClaim.InDoubt) claim).delivery();
-            // The worker stopped while transmitting the message to SMTP: it may have been delivered.
-            // A second copy is worse than an operator deciding to resend.
-            operationalLog.record(op, "email_outcome_unknown", template + " to " + doubtful.recipient()
-                    + " may have been sent (message_id=" + doubtful.messageId() + "); not resending automatically");
-            throw new UndeliverableException("email_outcome_unknown",
-                    "a previous send was interrupted; check delivery of " + doubtful.messageId() + " before resending");
+            throw outcomeUnknown(template, doubtful.recipient(), doubtful.messageId(),
+                    doubtful.lastError() == null ? "an earlier attempt may have been delivered" : doubtful.lastError(), op);
         }
         String messageId = delivery.messageId();
         RenderedEmail content = emailRenderer.render(template, view);
         OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
-                content.html(), messageId, attachmentName(invoice), InvoiceDocuments.PDF, pdf.get());
+                content.html(), messageId, attachmentName(invoice), InvoiceDocuments.PDF, pdf.get().bytes());
         try {
             mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
+        } catch (MailOutcomeUnknownException e) {
+            ledger.deliveryOutcomeUnknown(delivery.id(), e.getMessage());
+            throw outcomeUnknown(template, to, messageId, e.getMessage(), op);
         } catch (MessagingException | RuntimeException e) {
             ledger.deliveryFailed(delivery.id(), e.getClass().getSimpleName() + ": " + e.getMessage());
             operationalLog.record(op, "email_failed", template + " to " + to + " failed: " + e.getMessage());
             throw e;
         }
         ledger.deliverySent(delivery.id());
-        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId);
+        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId
+                + " pdf_sha256=" + pdf.get().sha256());
         return new Outcome.Sent(messageId);
+    }
+
+    /** May have been delivered: a second copy is worse than an operator deciding to resend. */
+    private UndeliverableException outcomeUnknown(String template, String to, String messageId, String why,
+                                                  OperationalContext op) {
+        operationalLog.record(op, "email_outcome_unknown", template + " to " + to + " message_id=" + messageId
+                + " may have been delivered (" + why + "); not resending automatically");
+        return new UndeliverableException("email_outcome_unknown", "the outcome of sending " + messageId
+                + " is unknown; check the SMTP provider's log for it, and resend with POST /admin/resend-invoice "
+                + "only if it was not delivered");
     }
 
     private String validRecipient(String recipient, OperationalContext op) throws UndeliverableException {
@@ -147,10 +163,10 @@ public class InvoiceMailer {
         }
     }
 
-    /** The PDF is not (yet) in the bucket; the work is retried. */
+    /** The recorded PDF is not (yet) in the bucket; the work is retried. */
     public static class MissingPdfException extends Exception {
-        public MissingPdfException(String key) {
-            super("no PDF in the bucket at " + key);
+        public MissingPdfException(String stripeInvoiceId) {
+            super("no PDF in the bucket with the sha256 recorded for " + stripeInvoiceId);
         }
     }
 }

@@ -11,9 +11,12 @@ import java.time.LocalDateTime;
 
 /**
  * One invoice email and the outcome of sending it. The dedupe key makes an automatic send a
- * once-only effect. Status: prepared (written before SMTP is contacted) → sending (set after the
- * SMTP handshake, just before the message is transmitted) → sent | failed. Only "sending" left
- * behind by a crash is in doubt; "prepared" never reached the point where SMTP could accept it.
+ * once-only effect. Status: prepared (written before SMTP is contacted) → sending (set when the
+ * server has agreed to take the message body, just before it is transmitted) → sent | failed |
+ * outcome_unknown. "failed" means the server certainly did not take it (safe to try again);
+ * "outcome_unknown" means it was transmitted and no answer came, or a worker died while
+ * transmitting: it may have been delivered, so it is never sent again under this dedupe key.
+ * {@code pdfSha256} is the sha256 of the PDF attached to the latest attempt.
  */
 @Entity
 @Table(name = "email_delivery")
@@ -23,6 +26,7 @@ public class EmailDelivery {
     public static final String SENDING = "sending";
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
+    public static final String OUTCOME_UNKNOWN = "outcome_unknown";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -57,6 +61,9 @@ public class EmailDelivery {
     @Column(name = "sent_at")
     private LocalDateTime sentAt;
 
+    @Column(name = "pdf_sha256")
+    private String pdfSha256;
+
     protected EmailDelivery() {
     }
 
@@ -71,8 +78,9 @@ public class EmailDelivery {
         this.createdAt = now;
     }
 
-    public void attempting(String recipient, LocalDateTime now) {
+    public void attempting(String recipient, String pdfSha256, LocalDateTime now) {
         this.recipient = recipient;
+        this.pdfSha256 = pdfSha256;
         this.attemptedAt = now;
         this.status = PREPARED;
         this.attempts++;
@@ -94,6 +102,11 @@ public class EmailDelivery {
         this.lastError = error;
     }
 
+    public void outcomeUnknown(String error) {
+        this.status = OUTCOME_UNKNOWN;
+        this.lastError = error;
+    }
+
     public Long id() { return id; }
     public String dedupeKey() { return dedupeKey; }
     public String stripeInvoiceId() { return stripeInvoiceId; }
@@ -106,6 +119,7 @@ public class EmailDelivery {
     public LocalDateTime createdAt() { return createdAt; }
     public LocalDateTime sentAt() { return sentAt; }
     public LocalDateTime attemptedAt() { return attemptedAt; }
+    public String pdfSha256() { return pdfSha256; }
 
     public boolean isSent() {
         return SENT.equals(status);
@@ -119,5 +133,10 @@ public class EmailDelivery {
     /** Written down before SMTP was contacted: in progress, or the worker stopped before transmitting. */
     public boolean isPrepared() {
         return PREPARED.equals(status);
+    }
+
+    /** Transmitted (or being transmitted when a worker died) without an answer: may have been delivered. */
+    public boolean isOutcomeUnknown() {
+        return OUTCOME_UNKNOWN.equals(status);
     }
 }

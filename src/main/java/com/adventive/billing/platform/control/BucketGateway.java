@@ -34,8 +34,11 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class BucketGateway {
 
-    /** Keys are {acct_id}/{inv_uuid}.pdf; nothing else may reach the bucket or the disk. */
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}/[A-Za-z0-9-]{1,64}\\.pdf");
+    /**
+     * Keys are {acct_id}/{inv_uuid}.pdf, or {acct_id}/{inv_uuid}.v{n}.pdf for a later version of it;
+     * nothing else may reach the bucket or the disk.
+     */
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}/[A-Za-z0-9-]{1,64}(\\.v[1-9][0-9]{0,3})?\\.pdf");
     private static final String DEFAULT_DIR = "data/bucket";
 
     @Inject
@@ -155,7 +158,7 @@ public class BucketGateway {
 
     private static void checkKey(String key) {
         if (key == null || !KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("refusing an object key outside {acct_id}/{inv_uuid}.pdf");
+            throw new IllegalArgumentException("refusing an object key outside {acct_id}/{inv_uuid}[.v{n}].pdf");
         }
     }
 }

@@ -27,42 +27,71 @@ import java.nio.file.StandardCopyOption;
 import java.util.Date;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
  * The only door to email: SMTP (Mailgun's relay in production) when SMTP_HOST is set, otherwise
  * .eml files in MAIL_OUTBOX_DIR for the embedded default. The session is built per send so a
  * rotated SMTP_PASSWORD is used at once.
+ *
+ * <p>An SMTP send fails in one of three ways, and only one of them may be retried:
+ * <ul>
+ * <li>before the message body started (connect, EHLO, STARTTLS, AUTH, MAIL FROM, RCPT TO or DATA
+ *     refused), or while the body was still being written — the end-of-data mark never left, so
+ *     the server cannot have accepted anything (RFC 5321 4.1.1.4): a {@link MessagingException},
+ *     safe to retry; the same goes for a 4xx/5xx reply to the end of data, a definite refusal;
+ * <li>after the whole body and its end-of-data mark were written, with no reply (line dropped,
+ *     reply timed out): {@link MailOutcomeUnknownException}, never to be retried automatically;
+ * <li>after the server answered 250 to the message: it is sent, whatever QUIT or close do next.
+ * </ul>
+ * Where the body stands is observed on the message itself (its {@code writeTo} is the body
+ * transmission), so this holds for any SMTP provider behind {@code jakarta.mail.Transport}.
  */
 @ApplicationScoped
 public class MailGateway {
 
+    private static final Logger LOG = Logger.getLogger(MailGateway.class.getName());
     private static final String DEFAULT_OUTBOX = "data/outbox";
-    private static final int TIMEOUT_MS = 30_000;
     private static final Pattern SAFE_FILE = Pattern.compile("[^A-Za-z0-9._-]");
 
     @Inject
     Settings settings;
 
     /**
-     * Sends the mail. {@code beforeTransmit} runs after the SMTP handshake and just before the
-     * message is transmitted — the only stretch in which a crash leaves the outcome unknown — so
-     * the caller can record exactly that.
+     * Sends the mail. {@code beforeTransmit} runs once the server has agreed to take the message
+     * body (354 to DATA) and before its first byte is written — from there on a crash may leave the
+     * outcome unknown — so the caller can record exactly that. If it throws, nothing is transmitted.
+     *
+     * @throws MessagingException the server did not take the message; sending again is safe
+     * @throws MailOutcomeUnknownException the message was transmitted and no answer came; do not resend
      */
-    public void send(OutgoingMail mail, Runnable beforeTransmit) throws MessagingException {
+    public void send(OutgoingMail mail, Runnable beforeTransmit) throws MessagingException, MailOutcomeUnknownException {
         Optional<String> host = settings.optional("SMTP_HOST");
         Session session = session(host);
-        MimeMessage message = build(session, mail);
+        Transmission transmission = new Transmission(beforeTransmit);
+        MimeMessage message = build(session, mail, transmission);
         if (host.isEmpty()) {
-            beforeTransmit.run();
             writeToOutbox(message, mail.messageId());
             return;
         }
-        try (Transport transport = session.getTransport()) {
+        Transport transport = session.getTransport();
+        try {
             transport.connect();
-            beforeTransmit.run();
             transport.sendMessage(message, message.getAllRecipients());
+        } catch (MessagingException | RuntimeException e) {
+            // Classify before closing: close() talks to the server again and overwrites its last reply.
+            boolean unknown = transmission.endOfDataSent() && !refusedAfterData(transport);
+            closeQuietly(transport, mail.messageId());
+            if (unknown) {
+                throw new MailOutcomeUnknownException(mail.messageId(), "the SMTP server received the whole message "
+                        + "and then gave no reply (" + describe(e) + "); it may have been delivered", e);
+            }
+            throw e;
         }
+        // 250 to the end of data: the server has taken responsibility for the message. QUIT is a courtesy.
+        closeQuietly(transport, mail.messageId());
     }
 
     /** For health: can we open a TCP connection to the SMTP server? (true for the outbox folder) */
@@ -89,9 +118,12 @@ public class MailGateway {
             props.put("mail.transport.protocol", "smtp");
             props.put("mail.smtp.host", host.get());
             props.put("mail.smtp.port", Integer.toString(smtpPort()));
-            props.put("mail.smtp.connectiontimeout", Integer.toString(TIMEOUT_MS));
-            props.put("mail.smtp.timeout", Integer.toString(TIMEOUT_MS));
-            props.put("mail.smtp.writetimeout", Integer.toString(TIMEOUT_MS));
+            String timeoutMillis = Long.toString(settings.smtpTimeout().toMillis());
+            props.put("mail.smtp.connectiontimeout", timeoutMillis);
+            props.put("mail.smtp.timeout", timeoutMillis);
+            props.put("mail.smtp.writetimeout", timeoutMillis);
+            // Once the message is accepted, waiting for QUIT's reply can only delay or fail a done send.
+            props.put("mail.smtp.quitwait", "false");
             boolean startTls = settings.flag("SMTP_STARTTLS", true);
             props.put("mail.smtp.starttls.enable", Boolean.toString(startTls));
             props.put("mail.smtp.starttls.required", Boolean.toString(startTls));
@@ -114,8 +146,9 @@ public class MailGateway {
         return settings.integer("SMTP_PORT", 587, 1, 65_535);
     }
 
-    private static MimeMessage build(Session session, OutgoingMail mail) throws MessagingException {
-        MimeMessage message = new FixedIdMessage(session, mail.messageId());
+    private static MimeMessage build(Session session, OutgoingMail mail, Transmission transmission)
+            throws MessagingException {
+        MimeMessage message = new TransmittedMessage(session, mail.messageId(), transmission);
         message.setFrom(new InternetAddress(mail.from(), true));
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
         message.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
@@ -154,18 +187,95 @@ public class MailGateway {
         }
     }
 
-    /** Keeps the Message-ID we recorded, instead of the random one saveChanges() would assign. */
-    private static final class FixedIdMessage extends MimeMessage {
-        private final String messageId;
+    /**
+     * True when the server answered the end of data with a definite refusal (4xx/5xx): it did not
+     * take the message. The reply code is read from the SMTP provider's public
+     * {@code getLastReturnCode()} (Angus Mail's SMTPTransport), which the jakarta.mail API does not
+     * carry; when it cannot be read the answer is false, i.e. the outcome stays unknown.
+     */
+    private static boolean refusedAfterData(Transport transport) {
+        try {
+            Object code = transport.getClass().getMethod("getLastReturnCode").invoke(transport);
+            return code instanceof Integer reply && reply >= 400 && reply <= 599;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
 
-        FixedIdMessage(Session session, String messageId) {
+    private static void closeQuietly(Transport transport, String messageId) {
+        try {
+            transport.close();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.log(Level.FINE, "Closing the SMTP connection after " + messageId + " failed", e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 500; t = t.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(" <- ");
+            }
+            text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip());
+        }
+        return text.toString();
+    }
+
+    /** Where the message body stands on its way to the server. */
+    private static final class Transmission {
+        private final Runnable beforeTransmit;
+        private boolean started;
+        private boolean bodyWritten;
+
+        Transmission(Runnable beforeTransmit) {
+            this.beforeTransmit = beforeTransmit;
+        }
+
+        synchronized void starting() {
+            if (!started) {
+                beforeTransmit.run();
+                started = true;
+            }
+        }
+
+        synchronized void bodyWritten() {
+            bodyWritten = true;
+        }
+
+        /**
+         * The whole body was handed to the transport, which then writes the end-of-data mark: from
+         * here on, a failure without a reply leaves the outcome unknown.
+         */
+        synchronized boolean endOfDataSent() {
+            return bodyWritten;
+        }
+    }
+
+    /**
+     * Keeps the Message-ID we recorded, instead of the random one saveChanges() would assign, and
+     * reports when its body is being transmitted: the transport calls {@code writeTo} exactly when
+     * the server has answered DATA with 354, and only then.
+     */
+    private static final class TransmittedMessage extends MimeMessage {
+        private final String messageId;
+        private final Transmission transmission;
+
+        TransmittedMessage(Session session, String messageId, Transmission transmission) {
             super(session);
             this.messageId = messageId;
+            this.transmission = transmission;
         }
 
         @Override
         protected void updateMessageID() throws MessagingException {
             setHeader("Message-ID", messageId);
+        }
+
+        @Override
+        public void writeTo(OutputStream out, String[] ignoreList) throws IOException, MessagingException {
+            transmission.starting();
+            super.writeTo(out, ignoreList);
+            transmission.bodyWritten();
         }
     }
 }

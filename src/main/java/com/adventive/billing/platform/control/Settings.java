@@ -110,4 +110,9 @@ public class Settings {
         }
         return from;
     }
+
+    /** How long one SMTP step (connect, a reply, a write) may take before the send gives up. */
+    public Duration smtpTimeout() {
+        return Duration.ofSeconds(integer("SMTP_TIMEOUT_SECONDS", 30, 1, 600));
+    }
 }
