@@ -82,6 +82,17 @@ class HostileWebhookIT {
     }
 
     @Test
+    void anUndecodableQueryIsA400ProblemNotA500(Db db, WebhookClient webhook) {
+        var invoice = Fixtures.invoiceFinalized().build();
+        String signature = BillingServer.currentSigner().header(invoice.eventJson());
+        RawHttp.Response response = RawHttp.post(WebhookClient.WEBHOOK_PATH + "?x=%zz", invoice.eventBytes(),
+                "Content-Type: application/json", "Stripe-Signature: " + signature);
+        assertTrue(response.status() < 500, response.status() + " " + response.body());
+        assertEquals(0, db.count("SELECT COUNT(*) FROM stripe_event WHERE event_id = ?", invoice.eventId()));
+        assertRawProblem(response, 400, "uri_malformed");
+    }
+
+    @Test
     void aRequestWithoutSignatureIsAnsweredWithoutWaitingForItsHugeBody() {
         byte[] start = "{\"id\":\"evt_".getBytes(StandardCharsets.UTF_8);
         // 100 MiB announced, a few bytes sent, then nothing: only a server that does not read the body answers
