@@ -48,9 +48,9 @@ import java.util.regex.Pattern;
  * <p>Pre-matching, so an admin path that matches no resource is refused like any other rather than
  * telling an unauthenticated caller which paths exist. The path string is only the first line of
  * defence: {@link AdminResourceGate} authenticates, after matching, every call that resolved to an
- * admin resource however its path was spelled, so no spelling reaches one unauthenticated. Resources read the caller from the
- * {@link #PRINCIPAL_PROPERTY} request property (also a servlet request attribute) or from
- * {@code @Context SecurityContext#getUserPrincipal()}.
+ * admin resource however its path was spelled, so no spelling reaches one unauthenticated.
+ * Resources read the caller from the {@link #PRINCIPAL_PROPERTY} request property (also a servlet
+ * request attribute) or from {@code @Context SecurityContext#getUserPrincipal()}.
  */
 @Provider
 @PreMatching
