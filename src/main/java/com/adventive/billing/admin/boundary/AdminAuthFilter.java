@@ -46,9 +46,11 @@ import java.util.regex.Pattern;
  * are audited once the response status is known.
  *
  * <p>Pre-matching, so an admin path that matches no resource is refused like any other rather than
- * telling an unauthenticated caller which paths exist. Resources read the caller from the
- * {@link #PRINCIPAL_PROPERTY} request property (also a servlet request attribute) or from
- * {@code @Context SecurityContext#getUserPrincipal()}.
+ * telling an unauthenticated caller which paths exist. The path string is only the first line of
+ * defence: {@link AdminResourceGate} authenticates, after matching, every call that resolved to an
+ * admin resource however its path was spelled, so no spelling reaches one unauthenticated.
+ * Resources read the caller from the {@link #PRINCIPAL_PROPERTY} request property (also a servlet
+ * request attribute) or from {@code @Context SecurityContext#getUserPrincipal()}.
  */
 @Provider
 @PreMatching
@@ -85,10 +87,22 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
 
     @Override
     public void filter(ContainerRequestContext request) {
-        List<PathSegment> segments = request.getUriInfo().getPathSegments();
-        if (!isAdminPath(segments)) {
+        if (isAdminPath(request.getUriInfo().getPathSegments())) {
+            authenticate(request);
+        }
+    }
+
+    /**
+     * Authenticates and audits one admin call: refused calls are answered here (401/403/503), allowed
+     * ones carry their principal on. Called before matching for every path that reads as
+     * {@code /admin/…}, and by {@link AdminResourceGate} after matching for any other spelling that
+     * still resolved to an admin resource. Idempotent: a call already authenticated is left alone.
+     */
+    void authenticate(ContainerRequestContext request) {
+        if (request.getProperty(PRINCIPAL_PROPERTY) instanceof AdminPrincipal) {
             return;
         }
+        List<PathSegment> segments = request.getUriInfo().getPathSegments();
         Credentials presented = new Credentials(request.getHeaderString(CLIENT_ID_HEADER),
                 request.getHeaderString(CLIENT_SECRET_HEADER), request.getHeaderString(ACCESS_JWT_HEADER));
         Decision decision = decide(presented);
@@ -153,17 +167,28 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
         return answer.build();
     }
 
+    /**
+     * Whether the path reads as {@code /admin/…}: the first non-empty segment (decoded, matrix
+     * parameters aside) is "admin" in any case. Spellings that resolve to an admin resource without
+     * reading like this are caught after matching by {@link AdminResourceGate}.
+     */
     static boolean isAdminPath(List<PathSegment> segments) {
         for (PathSegment segment : segments) {
             if (!segment.getPath().isEmpty()) {
-                return ADMIN_SEGMENT.equals(segment.getPath());
+                return ADMIN_SEGMENT.equalsIgnoreCase(segment.getPath());
             }
         }
         return false;
     }
 
+    /** The path as sent (without the query), for the audit; never throws on a malformed query. */
     private static String rawPath(ContainerRequestContext request) {
-        String path = request.getUriInfo().getRequestUri().getRawPath();
+        String path;
+        try {
+            path = request.getUriInfo().getAbsolutePath().getRawPath();
+        } catch (RuntimeException unparseable) {
+            path = request.getUriInfo().getPath(false);
+        }
         return path == null || path.isEmpty() ? "/" : path;
     }
 
@@ -173,7 +198,13 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
         if (inPath != null) {
             return inPath;
         }
-        MultivaluedMap<String, String> query = request.getUriInfo().getQueryParameters();
+        MultivaluedMap<String, String> query;
+        try {
+            query = request.getUriInfo().getQueryParameters();
+        } catch (RuntimeException undecodable) {
+            // a query that cannot be decoded is refused by MalformedRequestFilter; it names no target
+            return null;
+        }
         for (String field : TARGET_FIELDS) {
             String value = query.getFirst(field);
             if (value != null && TARGET_ID.matcher(value).matches()) {

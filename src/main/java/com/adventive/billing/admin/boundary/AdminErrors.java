@@ -2,6 +2,7 @@ package com.adventive.billing.admin.boundary;
 
 import com.adventive.billing.invoice.control.InvoiceMailer;
 import com.adventive.billing.invoice.control.InvoicePreparer;
+import com.adventive.billing.invoice.control.RenderPermits;
 import com.adventive.billing.platform.boundary.ProblemResponses;
 import com.adventive.billing.platform.control.Ids;
 import com.stripe.exception.ApiConnectionException;
@@ -52,6 +53,10 @@ final class AdminErrors {
     }
 
     static Response fromFailure(String invoiceId, Exception e) {
+        if (e instanceof RenderPermits.BusyException busy) {
+            return ProblemResponses.builder(503, "Renderer busy", busy.getMessage() + "; nothing was rendered or sent, "
+                    + "retry later", "render_busy").header("Retry-After", busy.retryAfterSeconds()).build();
+        }
         if (e instanceof InvalidRequestException stripe && Integer.valueOf(404).equals(stripe.getStatusCode())) {
             return ProblemResponses.problem(404, "Not found", "Stripe has no invoice " + invoiceId);
         }

@@ -4,6 +4,7 @@ import com.adventive.billing.invoice.control.InvoiceDocuments;
 import com.adventive.billing.invoice.control.InvoiceMailer;
 import com.adventive.billing.invoice.control.InvoicePreparer;
 import com.adventive.billing.invoice.control.InvoiceSource;
+import com.adventive.billing.invoice.control.RenderPermits;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.entity.OperationalContext;
@@ -11,6 +12,7 @@ import com.adventive.billing.platform.control.OperationalLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -19,6 +21,15 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class InvoiceOperations {
+
+    /**
+     * How long an operator's render waits for one of the RENDER_CONCURRENCY slots it shares with the
+     * queue before the call is refused as busy (503, retry later) instead of holding its HTTP thread.
+     */
+    static final Duration RENDER_SLOT_WAIT = Duration.ofSeconds(15);
+
+    @Inject
+    RenderPermits renderPermits;
 
     @Inject
     InvoiceSource source;
@@ -42,15 +53,17 @@ public class InvoiceOperations {
     public record ResendResult(RenderResult pdf, String recipient, String messageId, String outcome) {
     }
 
+    /** @throws RenderPermits.BusyException when every render slot stayed busy for {@link #RENDER_SLOT_WAIT} */
     public RenderResult render(String invoiceId, String operator) throws Exception {
         PreparedInvoice prepared = prepare(invoiceId, operator);
-        StoredPdf pdf = documents.renderAndStore(prepared.row(), prepared.view(), prepared.op());
+        StoredPdf pdf = renderAndStore(prepared);
         return result(prepared, pdf);
     }
 
+    /** @throws RenderPermits.BusyException when every render slot stayed busy; nothing was sent then */
     public ResendResult resend(String invoiceId, String operator) throws Exception {
         PreparedInvoice prepared = prepare(invoiceId, operator);
-        StoredPdf pdf = documents.renderAndStore(prepared.row(), prepared.view(), prepared.op());
+        StoredPdf pdf = renderAndStore(prepared);
         // every operator resend is a new email: its own dedupe key, its own Message-ID
         String dedupeKey = InvoiceMailer.INVOICE_NOTIFY + ":" + invoiceId + ":" + UUID.randomUUID();
         InvoiceMailer.Outcome outcome = mailer.send(InvoiceMailer.INVOICE_NOTIFY, dedupeKey, prepared.row(),
@@ -62,6 +75,15 @@ public class InvoiceOperations {
         String messageId = outcome instanceof InvoiceMailer.Outcome.Sent sent ? sent.messageId()
                 : ((InvoiceMailer.Outcome.AlreadySent) outcome).messageId();
         return new ResendResult(rendered, prepared.invoice().getCustomerEmail(), messageId, "sent");
+    }
+
+    /**
+     * Within the render cap, on the operator's thread: the slot is taken here, with a bounded wait,
+     * so a busy renderer refuses the call before anything is rendered or recorded.
+     */
+    private StoredPdf renderAndStore(PreparedInvoice prepared) throws Exception {
+        return renderPermits.holding(RENDER_SLOT_WAIT,
+                () -> documents.renderAndStore(prepared.row(), prepared.view(), prepared.op()));
     }
 
     private PreparedInvoice prepare(String invoiceId, String operator) throws Exception {

@@ -2,18 +2,26 @@ package com.adventive.billing.invoice.control;
 
 import com.adventive.billing.platform.control.PeakCounter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 import java.util.function.Supplier;
 
-/** PDF renders in flight and the most seen at once, published as metrics. */
+/**
+ * PDF renders in flight and the most seen at once, published as metrics. Every render runs under a
+ * {@link RenderPermits} permit and is counted only once it holds one, so the peak shows the cap holding
+ * for queue work and operators' renders together.
+ */
 @ApplicationScoped
 public class RenderGauge {
 
     private final PeakCounter renders = new PeakCounter();
 
+    @Inject
+    RenderPermits permits;
+
     public <T> T measure(Supplier<T> render) {
-        return renders.measure(render);
+        return permits.render(() -> renders.measure(render));
     }
 
     @Gauge(name = "renders_in_flight", unit = "none", absolute = true,

@@ -3,7 +3,9 @@ package com.adventive.billing.webhook.boundary;
 import com.adventive.billing.platform.boundary.ProblemResponses;
 import com.adventive.billing.webhook.control.EnvelopeParser;
 import com.adventive.billing.webhook.control.EventIntake;
+import com.adventive.billing.webhook.control.InFlightBodies;
 import com.adventive.billing.webhook.control.MalformedEventException;
+import com.adventive.billing.webhook.control.SignatureHeader;
 import com.adventive.billing.webhook.control.SignatureVerifier;
 import com.adventive.billing.webhook.entity.EventEnvelope;
 import com.adventive.billing.work.boundary.WorkQueueSender;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -22,17 +25,22 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Stripe's door. Answers 2xx only once the event is durably stored, so Stripe keeps retrying
  * anything we could not keep; the work itself happens later, off the JMS queue.
+ *
+ * <p>Hostile traffic is cheap to refuse: a request without a well-formed {@code Stripe-Signature}
+ * is answered before its body is read, and bodies being read are bounded by {@link InFlightBodies}.
  */
 @Path("/webhooks/stripe")
 public class StripeWebhookResource {
 
-    static final int MAX_BODY_BYTES = 1024 * 1024;
+    static final int MAX_BODY_BYTES = InFlightBodies.MAX_BODY_BYTES;
+    private static final int BUSY_RETRY_AFTER_SECONDS = 5;
     private static final Logger LOG = Logger.getLogger(StripeWebhookResource.class.getName());
 
     @Inject
@@ -40,6 +48,9 @@ public class StripeWebhookResource {
 
     @Inject
     EventIntake intake;
+
+    @Inject
+    InFlightBodies bodies;
 
     @Inject
     WorkQueueSender workQueue;
@@ -51,13 +62,39 @@ public class StripeWebhookResource {
     public Response receive(@HeaderParam("Stripe-Signature") String signature,
                             @HeaderParam("Content-Length") Long contentLength,
                             InputStream body) {
-        if (contentLength != null && contentLength > MAX_BODY_BYTES) {
-            return tooLarge();
-        }
         if (!verifier.isConfigured()) {
             return problem(Response.Status.SERVICE_UNAVAILABLE, "webhook_secret_missing",
                     "STRIPE_WEBHOOK_SECRET is not configured; the event was not stored");
         }
+        // Judged from the header alone: a request that cannot verify is refused before its body is read.
+        switch (SignatureHeader.shapeOf(signature)) {
+            case MISSING -> {
+                return problem(Response.Status.BAD_REQUEST, "signature_missing",
+                        "the Stripe-Signature header is missing");
+            }
+            case MALFORMED -> {
+                return problem(Response.Status.BAD_REQUEST, "signature_malformed",
+                        "Stripe-Signature is not of the form t=<unix seconds>,v1=<hex signature>");
+            }
+            case WELL_FORMED -> {
+                // read and verify below
+            }
+        }
+        if (contentLength != null && contentLength > MAX_BODY_BYTES) {
+            return tooLarge();
+        }
+        Optional<InFlightBodies.Reservation> room = bodies.reserve(contentLength);
+        if (room.isEmpty()) {
+            return problem(Response.Status.SERVICE_UNAVAILABLE, "intake_busy",
+                    "too many webhook bodies are being received at once; retry shortly",
+                    BUSY_RETRY_AFTER_SECONDS);
+        }
+        try (InFlightBodies.Reservation held = room.get()) {
+            return verifyAndStore(signature, body);
+        }
+    }
+
+    private Response verifyAndStore(String signature, InputStream body) {
         byte[] raw;
         try {
             raw = body.readNBytes(MAX_BODY_BYTES + 1);
@@ -72,7 +109,7 @@ public class StripeWebhookResource {
             verifier.verify(payload, signature);
         } catch (SignatureVerificationException e) {
             return problem(Response.Status.BAD_REQUEST, "signature_invalid",
-                    "Stripe-Signature is missing, stale, or matches no configured secret");
+                    "Stripe-Signature is stale or matches no configured secret");
         }
         EventEnvelope envelope;
         try {
@@ -121,6 +158,11 @@ public class StripeWebhookResource {
 
     private static Response problem(Response.Status status, String code, String detail) {
         return ProblemResponses.builder(status.getStatusCode(), status.getReasonPhrase(), detail, code).build();
+    }
+
+    private static Response problem(Response.Status status, String code, String detail, int retryAfterSeconds) {
+        return ProblemResponses.builder(status.getStatusCode(), status.getReasonPhrase(), detail, code)
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
     }
 
     private static Response tooLarge() {

@@ -25,11 +25,19 @@ public class SignatureVerifier {
         return !settings.stripeWebhookSecrets().isEmpty();
     }
 
-    /** @throws SignatureVerificationException when no configured secret verifies the payload */
+    /**
+     * @throws SignatureVerificationException when the header is missing or malformed, or no configured
+     *                                        secret verifies the payload; never anything else
+     */
     public void verify(String payload, String signatureHeader) throws SignatureVerificationException {
-        List<String> secrets = settings.stripeWebhookSecrets();
-        if (signatureHeader == null || signatureHeader.isBlank()) {
-            throw new SignatureVerificationException("Missing Stripe-Signature header", null);
+        verify(payload, signatureHeader, settings.stripeWebhookSecrets());
+    }
+
+    static void verify(String payload, String signatureHeader, List<String> secrets)
+            throws SignatureVerificationException {
+        if (SignatureHeader.shapeOf(signatureHeader) != SignatureHeader.Shape.WELL_FORMED) {
+            // never echo the header: it is attacker-controlled and may be kilobytes long
+            throw new SignatureVerificationException("Stripe-Signature is missing or malformed", null);
         }
         SignatureVerificationException last = null;
         for (String secret : secrets) {
@@ -38,8 +46,12 @@ public class SignatureVerifier {
                 return;
             } catch (SignatureVerificationException e) {
                 last = e;
+            } catch (RuntimeException e) {
+                // stripe-java parses the header loosely (NumberFormatException, ArrayIndexOutOfBounds…);
+                // the shape check above should leave nothing for it to trip on, but a refusal is a 400, not a 500
+                last = new SignatureVerificationException("Stripe-Signature could not be parsed", null);
             }
         }
-        throw last != null ? last : new SignatureVerificationException("No webhook secret configured", signatureHeader);
+        throw last != null ? last : new SignatureVerificationException("No webhook secret configured", null);
     }
 }

@@ -1,0 +1,126 @@
+package com.adventive.billing.invoice.control;
+
+import com.adventive.billing.platform.control.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The render cap, shared by every caller: at most RENDER_CONCURRENCY PDFs render at once, whether
+ * the queue's workers or operators ({@code POST /admin/render-pdf}, {@code /admin/resend-invoice})
+ * asked for them. The queue's activation spec caps its own workers at the same number; this also
+ * holds the operators' HTTP threads to it, so the two together never exceed the cap.
+ *
+ * <p>Queue work waits for a permit (its items are already capped and would otherwise just be
+ * retried). An operator's call waits a bounded time ({@link #holding}) and is refused with
+ * {@link BusyException} when it expires. A thread that holds a permit may render again without
+ * taking a second one.
+ */
+@ApplicationScoped
+public class RenderPermits {
+
+    private static final int DEFAULT_CONCURRENCY = 2;
+    private static final int MAX_CONCURRENCY = 64;
+
+    @Inject
+    Settings settings;
+
+    private Semaphore permits;
+    private int capacity;
+    private final ThreadLocal<Boolean> holds = ThreadLocal.withInitial(() -> false);
+
+    public RenderPermits() {
+    }
+
+    RenderPermits(int capacity) {
+        size(capacity);
+    }
+
+    @PostConstruct
+    void sizeFromSettings() {
+        // read at start, like the activation spec's maxConcurrency that takes the same value
+        size(settings.integer("RENDER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY));
+    }
+
+    private void size(int permitCount) {
+        this.capacity = permitCount;
+        this.permits = new Semaphore(permitCount, true);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Renders under a permit, waiting as long as it takes (queue work); reentrant for a thread that holds one. */
+    public <T> T render(Supplier<T> render) {
+        if (holds.get()) {
+            return render.get();
+        }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a render permit", e);
+        }
+        holds.set(true);
+        try {
+            return render.get();
+        } finally {
+            releaseHeld();
+        }
+    }
+
+    /**
+     * Runs {@code work} (which renders through {@link #render}) holding a permit taken within
+     * {@code maxWait}; for callers that must not wait without bound, such as operators' HTTP calls.
+     *
+     * @throws BusyException when no permit came free in time
+     */
+    public <T> T holding(Duration maxWait, Callable<T> work) throws Exception {
+        if (holds.get()) {
+            return work.call();
+        }
+        boolean acquired;
+        try {
+            acquired = permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            throw new BusyException(capacity, maxWait);
+        }
+        holds.set(true);
+        try {
+            return work.call();
+        } finally {
+            releaseHeld();
+        }
+    }
+
+    private void releaseHeld() {
+        holds.remove();
+        permits.release();
+    }
+
+    /** All render permits stayed taken for the whole wait. */
+    public static final class BusyException extends RuntimeException {
+        private final Duration waited;
+
+        BusyException(int capacity, Duration waited) {
+            super("all " + capacity + " render slots stayed busy for " + waited.toSeconds() + " s");
+            this.waited = waited;
+        }
+
+        /** A fair guess at when to try again: as long as this call waited. */
+        public long retryAfterSeconds() {
+            return Math.max(1, waited.toSeconds());
+        }
+    }
+}
