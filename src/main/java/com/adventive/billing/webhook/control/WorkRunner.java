@@ -54,16 +54,23 @@ public class WorkRunner {
         leases.track(claim);
         gauge.enter();
         try {
-            work(claim, contextFor(claim));
+            WorkContext context = contextFor(claim);
+            work(claim, context, () -> handlerFor(claim.kind()).handle(context));
         } finally {
             gauge.exit();
             leases.untrack(claim);
         }
     }
 
-    void work(WorkClaim claim, WorkContext context) {
+    /** One run of the work, as the handler sees it. */
+    interface Handling {
+        WorkState run() throws Exception;
+    }
+
+    /** Runs the handler and records its outcome under the claim. */
+    void work(WorkClaim claim, WorkContext context, Handling handling) {
         try {
-            WorkState outcome = handlerFor(claim.kind()).handle(context);
+            WorkState outcome = handling.run();
             if (!ledger.finish(claim, outcome)) {
                 claimLost(claim, context, outcome.dbValue());
             }
