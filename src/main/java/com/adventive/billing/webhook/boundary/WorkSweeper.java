@@ -63,6 +63,8 @@ public class WorkSweeper {
 
     @PostConstruct
     void schedule() {
+        // The run id is made here, at start-up: claims taken from now on name this run.
+        LOG.info(() -> "Work claims of this server are recorded as " + identity.workerId() + " run " + identity.runId());
         long intervalMillis = settings.workSweepInterval().toMillis();
         timerService.createIntervalTimer(1_000, intervalMillis, new TimerConfig("work-sweeper", false));
     }
@@ -78,7 +80,7 @@ public class WorkSweeper {
                 operationalLog.record(OperationalContext.ofWork(item.id(), item.eventId()), "work_failed",
                         "attempts_exhausted: worker stopped while holding the lease on attempt " + item.attempts());
             }
-            List<Long> due = ledger.needingWake(BATCH);
+            List<Long> due = ledger.needingWake(BATCH, identity.startedAt());
             for (Long id : due) {
                 sender.wake(id);
             }

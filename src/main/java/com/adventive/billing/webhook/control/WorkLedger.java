@@ -232,10 +232,15 @@ public class WorkLedger {
     /**
      * Items that need a message: due and never (or long ago) enqueued — a lost message, a crash
      * between commit and send, a restart — and items whose worker died holding the lease.
+     * Messages sent before {@code runStartedAt} count as lost: the queue lives with the server, and
+     * a crash can take recent messages with it, so after a restart due work is woken at once
+     * instead of a lease later. A message that did survive only wakes a worker twice, which the
+     * conditional claim makes harmless.
      */
-    public List<Long> needingWake(int limit) {
+    public List<Long> needingWake(int limit, LocalDateTime runStartedAt) {
         LocalDateTime now = Clock.nowUtc();
-        LocalDateTime staleEnqueue = now.minus(settings.workLease());
+        LocalDateTime leaseAgo = now.minus(settings.workLease());
+        LocalDateTime staleEnqueue = runStartedAt != null && runStartedAt.isAfter(leaseAgo) ? runStartedAt : leaseAgo;
         return em.createQuery("""
                         SELECT w.id FROM WorkItem w
                         WHERE (w.state = :pending AND w.nextAttemptAt <= :now

@@ -1,5 +1,6 @@
 package com.adventive.billing.webhook.control;
 
+import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import java.util.UUID;
 public class WorkerIdentity {
 
     private final String runId = UUID.randomUUID().toString();
+    private final LocalDateTime startedAt = Clock.nowUtc();
 
     @Inject
     Settings settings;
@@ -32,6 +35,11 @@ public class WorkerIdentity {
     /** New at every start of the application. */
     public String runId() {
         return runId;
+    }
+
+    /** When this run started (UTC): queue messages sent before it may have died with the previous run. */
+    public LocalDateTime startedAt() {
+        return startedAt;
     }
 
     /** Resolved once: a claim must name the same instance for the whole run. */
