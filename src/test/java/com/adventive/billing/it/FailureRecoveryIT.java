@@ -7,6 +7,7 @@ import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.Fixtures;
 import com.adventive.billing.it.support.Mailbox;
 import com.adventive.billing.it.support.SmtpControl;
+import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +24,10 @@ class FailureRecoveryIT {
 
     @Test
     void withTheBucketDownNoEmailLeavesThenOneDoesOnceItIsBack(Db db, WebhookClient webhook, Mailbox mailbox,
-                                                               Bucket bucket) {
+                                                               Bucket bucket, StripeApiStub stripe) {
         String email = uniqueEmail("bucketdown");
         var invoice = Fixtures.invoiceFinalized().customerEmail(email).build();
+        stripe.stubInvoice(invoice, 100); // a retry asks Stripe for the invoice's current status
         bucket.stop();
         try {
             assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
@@ -46,9 +48,10 @@ class FailureRecoveryIT {
 
     @Test
     void withSmtpDownTheSendIsRetriedAndOneEmailArrives(Db db, WebhookClient webhook, Mailbox mailbox,
-                                                        SmtpControl smtp) {
+                                                        SmtpControl smtp, StripeApiStub stripe) {
         String email = uniqueEmail("smtpdown");
         var invoice = Fixtures.invoiceFinalized().customerEmail(email).build();
+        stripe.stubInvoice(invoice, 100); // a retry asks Stripe for the invoice's current status
         smtp.stop();
         try {
             assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());

@@ -4,20 +4,27 @@ import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
+import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.webhook.control.HandledEventTypes;
 import com.adventive.billing.work.control.PermanentWorkFailure;
 import com.adventive.billing.work.control.WorkContext;
+import com.adventive.billing.work.control.WorkDeferred;
 import com.adventive.billing.work.control.WorkHandler;
 import com.adventive.billing.work.entity.WorkState;
+import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * invoice.finalized: resolve the account, keep the legacy system's accounts untouched, render and
- * store the PDF, then email it (invoice_new) once.
+ * store the PDF, then email it (invoice_new) once — unless the invoice is no longer one a customer
+ * should receive (voided, deleted, uncollectible while its work waited).
  */
 @ApplicationScoped
 public class InvoiceFinalizedHandler implements WorkHandler {
@@ -40,6 +47,9 @@ public class InvoiceFinalizedHandler implements WorkHandler {
     @Inject
     OperationalLog operationalLog;
 
+    @Inject
+    Settings settings;
+
     @Override
     public String kind() {
         return HandledEventTypes.INVOICE_FINALIZED;
@@ -47,14 +57,18 @@ public class InvoiceFinalizedHandler implements WorkHandler {
 
     @Override
     public WorkState handle(WorkContext context) throws Exception {
-        LoadedInvoice loaded = source.load(context);
+        LoadedInvoice loaded;
+        try {
+            loaded = source.load(context);
+        } catch (InvoiceSource.InvoiceNotFoundException e) {
+            return notDeliverable(context.operational().withInvoice(e.invoiceId()), e.getMessage());
+        }
         Invoice invoice = loaded.invoice();
         OperationalContext op = context.operational().withInvoice(invoice.getId());
 
-        if (loaded.fetchedFromStripe() && !DELIVERABLE.contains(invoice.getStatus())) {
-            operationalLog.record(op, "invoice_not_deliverable",
-                    "Stripe now reports status " + invoice.getStatus() + "; no PDF or email");
-            return WorkState.SKIPPED;
+        Optional<String> undeliverable = undeliverable(loaded, context);
+        if (undeliverable.isPresent()) {
+            return notDeliverable(op, undeliverable.get());
         }
 
         PreparedInvoice prepared;
@@ -71,7 +85,61 @@ public class InvoiceFinalizedHandler implements WorkHandler {
                     prepared.view(), invoice.getCustomerEmail(), prepared.op());
         } catch (InvoiceMailer.UndeliverableException e) {
             throw new PermanentWorkFailure(e.reason(), e.getMessage());
+        } catch (InvoiceMailer.DeliveryInProgressException e) {
+            // Another worker is sending this very email: wait for it, without spending an attempt on it.
+            throw new WorkDeferred(e.getMessage(), e);
         }
         return WorkState.DONE;
+    }
+
+    /**
+     * Why the invoice must not go out now, if it must not. An invoice fetched from Stripe just now
+     * is current. The event's own copy is current only while the event is young and worked on its
+     * first attempt: an invoice can be voided, deleted or marked uncollectible while its work
+     * waited (a backlog, an outage, retries), so then its status is asked of Stripe first.
+     */
+    private Optional<String> undeliverable(LoadedInvoice loaded, WorkContext context)
+            throws StripeException {
+        Invoice invoice = loaded.invoice();
+        String status;
+        if (loaded.fetchedFromStripe()) {
+            status = invoice.getStatus();
+        } else {
+            Optional<String> why = recheckReason(context, settings.invoiceStatusRecheckAfter(), Instant.now());
+            if (why.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                status = source.currentStatus(invoice.getId());
+            } catch (InvoiceSource.InvoiceNotFoundException e) {
+                return Optional.of(e.getMessage() + ", checked because " + why.get());
+            }
+            if (!DELIVERABLE.contains(status)) {
+                return Optional.of("Stripe now reports status " + status + " (checked because " + why.get() + ")");
+            }
+            return Optional.empty();
+        }
+        return DELIVERABLE.contains(status) ? Optional.empty()
+                : Optional.of("Stripe now reports status " + status);
+    }
+
+    /** Why the event's copy of the invoice may be out of date, or empty when it is fresh enough to trust. */
+    static Optional<String> recheckReason(WorkContext context, Duration maxAge, Instant now) {
+        if (context.attempt() > 1) {
+            return Optional.of("this is attempt " + context.attempt());
+        }
+        if (context.occurredAt() == null) {
+            return Optional.of("the event's age is unknown");
+        }
+        Duration age = Duration.between(context.occurredAt(), now);
+        if (age.compareTo(maxAge) > 0) {
+            return Optional.of("the event is " + age.toSeconds() + " s old");
+        }
+        return Optional.empty();
+    }
+
+    private WorkState notDeliverable(OperationalContext op, String why) {
+        operationalLog.record(op, "invoice_not_deliverable", why + "; no PDF or email");
+        return WorkState.SKIPPED;
     }
 }

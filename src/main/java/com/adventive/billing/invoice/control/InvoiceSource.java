@@ -38,7 +38,8 @@ public class InvoiceSource {
     @Inject
     StripeGateway stripe;
 
-    public LoadedInvoice load(WorkContext context) throws StripeException, PermanentWorkFailure {
+    /** @throws InvoiceNotFoundException when the event's copy is not usable and Stripe no longer has the invoice */
+    public LoadedInvoice load(WorkContext context) throws StripeException, PermanentWorkFailure, InvoiceNotFoundException {
         JsonObject object = dataObject(context);
         String invoiceId = object.get("id") instanceof JsonString s ? s.getString() : null;
         if (!Ids.INVOICE.matches(invoiceId)) {
@@ -47,7 +48,7 @@ public class InvoiceSource {
         boolean usable = Stripe.API_VERSION.equals(context.apiVersion()) && object.get("lines") instanceof JsonObject;
         Invoice invoice = usable
                 ? ApiResource.GSON.fromJson(object.toString(), Invoice.class)
-                : stripe.retrieveInvoice(invoiceId);
+                : retrieveExisting(invoiceId);
         if (!invoiceId.equals(invoice.getId())) {
             throw new PermanentWorkFailure("stripe_response_invalid", "Stripe returned a different invoice id");
         }
@@ -60,6 +61,27 @@ public class InvoiceSource {
         Invoice invoice = stripe.retrieveInvoice(invoiceId);
         List<InvoiceLineItem> lines = allLines(invoice);
         return new LoadedInvoice(invoice, lines, tieredPrices(lines), true);
+    }
+
+    /**
+     * The invoice's status as Stripe has it now, for deciding whether it may still be sent.
+     * Only the status is taken: the amounts of a finalized invoice cannot change.
+     *
+     * @throws InvoiceNotFoundException when Stripe answers 404 (the invoice was deleted)
+     */
+    public String currentStatus(String invoiceId) throws StripeException, InvoiceNotFoundException {
+        return retrieveExisting(invoiceId).getStatus();
+    }
+
+    private Invoice retrieveExisting(String invoiceId) throws StripeException, InvoiceNotFoundException {
+        try {
+            return stripe.retrieveInvoice(invoiceId);
+        } catch (InvalidRequestException e) {
+            if (Integer.valueOf(404).equals(e.getStatusCode())) {
+                throw new InvoiceNotFoundException(invoiceId, e);
+            }
+            throw e;
+        }
     }
 
     private List<InvoiceLineItem> allLines(Invoice invoice) throws StripeException {
@@ -107,5 +129,23 @@ public class InvoiceSource {
             // fall through: a stored event without a usable object cannot be worked
         }
         throw new PermanentWorkFailure("event_malformed", "event has no data.object");
+    }
+
+    /** Stripe answers 404 for the invoice: deleted (or the API key belongs to another Stripe account). */
+    public static class InvoiceNotFoundException extends Exception {
+        private final String invoiceId;
+
+        public InvoiceNotFoundException(String invoiceId, Throwable cause) {
+            super("Stripe has no invoice " + invoiceId + " (404 " + codeOf(cause) + ")", cause);
+            this.invoiceId = invoiceId;
+        }
+
+        public String invoiceId() {
+            return invoiceId;
+        }
+
+        private static String codeOf(Throwable cause) {
+            return cause instanceof StripeException s && s.getCode() != null ? s.getCode() : "not found";
+        }
     }
 }

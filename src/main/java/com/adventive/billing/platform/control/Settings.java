@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public class Settings {
 
     public static final String DEFAULT_MAIL_FROM = "billing-noreply@notify.adventive.com";
+    private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
     private static final Pattern MAIL_ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
 
     @Inject
@@ -100,6 +101,32 @@ public class Settings {
 
     public Duration workSweepInterval() {
         return Duration.ofSeconds(integer("WORK_SWEEP_SECONDS", 15, 1, 3_600));
+    }
+
+    /**
+     * How long one run of a work item may keep its lease alive by heartbeat. Healthy runs take
+     * seconds (every Stripe, bucket and SMTP call has its own timeout); a run still going after this
+     * is presumed hung, its lease is left to lapse and another run takes over.
+     */
+    public Duration workRunMax() {
+        return Duration.ofSeconds(integer("WORK_RUN_MAX_SECONDS", 1_800, 10, 86_400));
+    }
+
+    /**
+     * The stable name of this server instance in work claims (read once at start). Unset: host name
+     * plus a hash of the server directory. Two instances sharing a database must never share it.
+     */
+    public Optional<String> workerId() {
+        Optional<String> id = optional("WORKER_ID");
+        if (id.isPresent() && !WORKER_ID.matcher(id.get()).matches()) {
+            throw new InvalidSettingException("WORKER_ID", "must be 1-200 letters, digits, '.', '_', ':' or '-'");
+        }
+        return id;
+    }
+
+    /** An invoice event older than this has the invoice's status checked with Stripe before it is emailed. */
+    public Duration invoiceStatusRecheckAfter() {
+        return Duration.ofSeconds(integer("INVOICE_STATUS_RECHECK_SECONDS", 300, 0, 2_592_000));
     }
 
     /** A plain address (local@domain), so the sender header and Message-ID domain are always well formed. */

@@ -7,6 +7,9 @@ public interface WorkHandler {
 
     String kind();
 
-    /** @return DONE or SKIPPED; throw {@link PermanentWorkFailure} to fail without retrying, anything else retries */
+    /**
+     * @return DONE or SKIPPED; throw {@link PermanentWorkFailure} to fail without retrying,
+     *         {@link WorkDeferred} to wait without using up an attempt, anything else retries
+     */
     WorkState handle(WorkContext context) throws Exception;
 }

@@ -12,12 +12,15 @@ import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * State transitions of work items. Each is a conditional UPDATE in its own transaction, so two
- * workers (a duplicate message, a sweeper re-enqueue) can never both own the same item.
+ * workers (a duplicate message, a sweeper re-enqueue) can never both own the same item, and a run
+ * completes an item only under the claim it took (see {@link WorkClaim}).
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -32,12 +35,17 @@ public class WorkLedger {
     @Inject
     Settings settings;
 
-    /** Takes the item if it is due and nobody holds a live lease on it. */
-    public Optional<WorkItem> claim(long id) {
+    /**
+     * Takes the item if it is due and nobody holds a live lease on it. The claim gets a fresh token
+     * and records which server instance and which run of it took the item.
+     */
+    public Optional<WorkClaim> claim(long id, String workerId, String runId) {
         LocalDateTime now = Clock.nowUtc();
+        String token = UUID.randomUUID().toString();
         int updated = em.createQuery("""
                         UPDATE WorkItem w SET w.state = :running, w.attempts = w.attempts + 1,
-                               w.leaseUntil = :leaseUntil, w.updatedAt = :now
+                               w.leaseUntil = :leaseUntil, w.updatedAt = :now, w.claimToken = :token,
+                               w.claimedBy = :worker, w.claimRun = :run, w.renewedAt = :now
                         WHERE w.id = :id AND (
                               (w.state = :pending AND w.nextAttemptAt <= :now)
                            OR (w.state = :running AND w.leaseUntil < :now))""")
@@ -45,59 +53,152 @@ public class WorkLedger {
                 .setParameter("pending", WorkState.PENDING.dbValue())
                 .setParameter("leaseUntil", now.plus(settings.workLease()))
                 .setParameter("now", now)
+                .setParameter("token", token)
+                .setParameter("worker", workerId)
+                .setParameter("run", runId)
                 .setParameter("id", id)
                 .executeUpdate();
         if (updated == 0) {
             return Optional.empty();
         }
-        return Optional.ofNullable(em.find(WorkItem.class, id));
+        WorkItem item = em.find(WorkItem.class, id);
+        return Optional.of(new WorkClaim(id, token, item.attempts(), item.eventId(), item.kind()));
     }
 
-    public void finish(long id, WorkState outcome) {
-        em.createQuery("""
+    // Completions. Each applies only while the item is still running under the claim that completes
+    // it: a run that outlived its lease and was taken over finds its token gone and changes nothing.
+    // Each returns false (or empty) in that case, and the caller reports the discarded outcome.
+
+    public boolean finish(WorkClaim claim, WorkState outcome) {
+        return em.createQuery("""
                         UPDATE WorkItem w SET w.state = :state, w.leaseUntil = NULL, w.updatedAt = :now,
                                w.failureReason = NULL, w.lastError = NULL
-                        WHERE w.id = :id""")
+                        WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
                 .setParameter("state", outcome.dbValue())
                 .setParameter("now", Clock.nowUtc())
-                .setParameter("id", id)
-                .executeUpdate();
+                .setParameter("id", claim.itemId())
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("token", claim.token())
+                .executeUpdate() == 1;
     }
 
     /**
      * Schedules another attempt with exponential backoff, or gives up into {@code failed} once the
-     * configured number of attempts is spent. Returns the state the item is left in.
+     * configured number of attempts is spent. Returns the state the item is left in; empty when the
+     * claim was lost and nothing changed.
      */
-    public WorkState retryLater(long id, int attemptsSoFar, String error) {
-        if (attemptsSoFar >= settings.workMaxAttempts()) {
-            fail(id, "attempts_exhausted", error);
-            return WorkState.FAILED;
+    public Optional<WorkState> retryLater(WorkClaim claim, String error) {
+        if (claim.attempt() >= settings.workMaxAttempts()) {
+            return fail(claim, "attempts_exhausted", error) ? Optional.of(WorkState.FAILED) : Optional.empty();
         }
         LocalDateTime now = Clock.nowUtc();
-        em.createQuery("""
+        int updated = em.createQuery("""
                         UPDATE WorkItem w SET w.state = :pending, w.leaseUntil = NULL, w.enqueuedAt = NULL,
                                w.nextAttemptAt = :next, w.lastError = :error, w.updatedAt = :now
-                        WHERE w.id = :id""")
+                        WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
                 .setParameter("pending", WorkState.PENDING.dbValue())
-                .setParameter("next", now.plus(backoff(attemptsSoFar)))
+                .setParameter("next", now.plus(backoff(claim.attempt())))
                 .setParameter("error", truncate(error))
                 .setParameter("now", now)
-                .setParameter("id", id)
+                .setParameter("id", claim.itemId())
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("token", claim.token())
                 .executeUpdate();
-        return WorkState.PENDING;
+        return updated == 1 ? Optional.of(WorkState.PENDING) : Optional.empty();
     }
 
-    public void fail(long id, String reason, String error) {
-        em.createQuery("""
+    public boolean fail(WorkClaim claim, String reason, String error) {
+        return em.createQuery("""
                         UPDATE WorkItem w SET w.state = :failed, w.leaseUntil = NULL, w.failureReason = :reason,
                                w.lastError = :error, w.updatedAt = :now
-                        WHERE w.id = :id""")
+                        WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
                 .setParameter("failed", WorkState.FAILED.dbValue())
                 .setParameter("reason", reason)
                 .setParameter("error", truncate(error))
                 .setParameter("now", Clock.nowUtc())
-                .setParameter("id", id)
-                .executeUpdate();
+                .setParameter("id", claim.itemId())
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("token", claim.token())
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Puts the item back for a short wait without counting this attempt: the claim's increment is
+     * taken back, so waiting for someone else (another worker sending the same email) never uses up
+     * the attempt budget. The wait is the retry base, not the backoff: nothing failed.
+     */
+    public boolean defer(WorkClaim claim) {
+        LocalDateTime now = Clock.nowUtc();
+        return em.createQuery("""
+                        UPDATE WorkItem w SET w.state = :pending, w.attempts = w.attempts - 1, w.leaseUntil = NULL,
+                               w.enqueuedAt = NULL, w.nextAttemptAt = :next, w.updatedAt = :now
+                        WHERE w.id = :id AND w.state = :running AND w.claimToken = :token AND w.attempts > 0""")
+                .setParameter("pending", WorkState.PENDING.dbValue())
+                .setParameter("next", now.plus(settings.workRetryBase()))
+                .setParameter("now", now)
+                .setParameter("id", claim.itemId())
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("token", claim.token())
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * The heartbeat: extends the lease of every claim that is still held. Returns the claims that
+     * are not (taken over after their lease lapsed, or completed meanwhile).
+     */
+    public List<WorkClaim> renew(List<WorkClaim> claims, Duration lease) {
+        LocalDateTime now = Clock.nowUtc();
+        List<WorkClaim> lost = new ArrayList<>();
+        for (WorkClaim claim : claims) {
+            int updated = em.createQuery("""
+                            UPDATE WorkItem w SET w.leaseUntil = :leaseUntil, w.renewedAt = :now
+                            WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
+                    .setParameter("leaseUntil", now.plus(lease))
+                    .setParameter("now", now)
+                    .setParameter("id", claim.itemId())
+                    .setParameter("running", WorkState.RUNNING.dbValue())
+                    .setParameter("token", claim.token())
+                    .executeUpdate();
+            if (updated == 0) {
+                lost.add(claim);
+            }
+        }
+        return lost;
+    }
+
+    /**
+     * After a restart: items that an earlier run of this same instance was working on are orphaned
+     * (that run is gone with its JVM), so their lease is ended now instead of waiting for it to
+     * lapse; the sweep then resumes them like any lapsed lease. Only claims recorded under this
+     * instance's own name count: other instances on the same database keep theirs. And only claims
+     * silent for two heartbeats: should two live instances be misconfigured with one WORKER_ID,
+     * neither takes the other's live work.
+     */
+    public List<WorkItem> releaseFromEarlierRuns(String workerId, String currentRunId) {
+        LocalDateTime now = Clock.nowUtc();
+        LocalDateTime silentSince = now.minus(WorkLeases.silenceOfADeadRun(settings.workLease()));
+        List<WorkItem> orphaned = em.createQuery("""
+                        SELECT w FROM WorkItem w
+                        WHERE w.state = :running AND w.claimedBy = :worker AND w.claimRun <> :run
+                          AND w.leaseUntil >= :now AND (w.renewedAt IS NULL OR w.renewedAt < :silentSince)
+                        ORDER BY w.id""", WorkItem.class)
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("worker", workerId)
+                .setParameter("run", currentRunId)
+                .setParameter("now", now)
+                .setParameter("silentSince", silentSince)
+                .setMaxResults(500)
+                .getResultList();
+        LocalDateTime ended = now.minusSeconds(1);
+        return orphaned.stream().filter(item -> em.createQuery("""
+                        UPDATE WorkItem w SET w.leaseUntil = :ended, w.updatedAt = :now
+                        WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
+                .setParameter("ended", ended)
+                .setParameter("now", now)
+                .setParameter("id", item.id())
+                .setParameter("running", WorkState.RUNNING.dbValue())
+                .setParameter("token", item.claimToken())
+                .executeUpdate() == 1).toList();
     }
 
     /** An operator's retry: a failed item starts over with a fresh attempt budget. */
@@ -131,10 +232,15 @@ public class WorkLedger {
     /**
      * Items that need a message: due and never (or long ago) enqueued — a lost message, a crash
      * between commit and send, a restart — and items whose worker died holding the lease.
+     * Messages sent before {@code runStartedAt} count as lost: the queue lives with the server, and
+     * a crash can take recent messages with it, so after a restart due work is woken at once
+     * instead of a lease later. A message that did survive only wakes a worker twice, which the
+     * conditional claim makes harmless.
      */
-    public List<Long> needingWake(int limit) {
+    public List<Long> needingWake(int limit, LocalDateTime runStartedAt) {
         LocalDateTime now = Clock.nowUtc();
-        LocalDateTime staleEnqueue = now.minus(settings.workLease());
+        LocalDateTime leaseAgo = now.minus(settings.workLease());
+        LocalDateTime staleEnqueue = runStartedAt != null && runStartedAt.isAfter(leaseAgo) ? runStartedAt : leaseAgo;
         return em.createQuery("""
                         SELECT w.id FROM WorkItem w
                         WHERE (w.state = :pending AND w.nextAttemptAt <= :now

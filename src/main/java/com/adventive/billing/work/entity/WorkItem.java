@@ -45,6 +45,22 @@ public class WorkItem {
     @Column(name = "last_error")
     private String lastError;
 
+    /** Fresh per claim: completions apply only while it is still the item's (see WorkLedger). */
+    @Column(name = "claim_token")
+    private String claimToken;
+
+    /** The server instance (WORKER_ID) that holds or last held the item. */
+    @Column(name = "claimed_by")
+    private String claimedBy;
+
+    /** The run (one per server start) of that instance. */
+    @Column(name = "claim_run")
+    private String claimRun;
+
+    /** The last heartbeat of the run holding the item. */
+    @Column(name = "renewed_at")
+    private LocalDateTime renewedAt;
+
     @Column(name = "created_at")
     private LocalDateTime createdAt;
 
@@ -75,6 +91,10 @@ public class WorkItem {
     public LocalDateTime leaseUntil() { return leaseUntil; }
     public String failureReason() { return failureReason; }
     public String lastError() { return lastError; }
+    public String claimToken() { return claimToken; }
+    public String claimedBy() { return claimedBy; }
+    public String claimRun() { return claimRun; }
+    public LocalDateTime renewedAt() { return renewedAt; }
     public LocalDateTime createdAt() { return createdAt; }
     public LocalDateTime updatedAt() { return updatedAt; }
 }

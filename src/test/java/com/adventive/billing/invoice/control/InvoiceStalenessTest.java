@@ -1,0 +1,182 @@
+package com.adventive.billing.invoice.control;
+
+import com.adventive.billing.invoice.entity.BillingInvoice;
+import com.adventive.billing.invoice.entity.InvoiceView;
+import com.adventive.billing.invoice.entity.LoadedInvoice;
+import com.adventive.billing.invoice.entity.PreparedInvoice;
+import com.adventive.billing.invoice.entity.StoredPdf;
+import com.adventive.billing.platform.entity.OperationalContext;
+import com.adventive.billing.platform.control.OperationalLog;
+import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.work.control.WorkContext;
+import com.adventive.billing.work.control.WorkDeferred;
+import com.adventive.billing.work.entity.WorkState;
+import com.stripe.model.Invoice;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * invoice.finalized decides on the invoice's current state when its event may be stale, and waits
+ * for another worker's send instead of failing an attempt.
+ */
+class InvoiceStalenessTest {
+
+    private static final Duration RECHECK_AFTER = Duration.ofMinutes(5);
+
+    private final FakeSource source = new FakeSource();
+    private final FakeMailer mailer = new FakeMailer();
+    private final RecordingLog log = new RecordingLog();
+    private final InvoiceFinalizedHandler handler = handler();
+
+    @Test
+    void aYoungEventOnItsFirstAttemptIsTrustedWithoutAskingStripe() throws Exception {
+        assertEquals(WorkState.DONE, handler.handle(context(1, Duration.ofSeconds(30))));
+        assertEquals(0, source.statusChecks);
+        assertEquals(1, mailer.sends);
+    }
+
+    @Test
+    void anOldEventIsCheckedAndAVoidedInvoiceIsNotSent() throws Exception {
+        source.currentStatus = "void";
+        assertEquals(WorkState.SKIPPED, handler.handle(context(1, Duration.ofMinutes(6))));
+        assertEquals(1, source.statusChecks);
+        assertEquals(0, mailer.sends);
+        assertEquals(List.of("invoice_not_deliverable"), log.types);
+        assertTrue(log.details.get(0).contains("void") && log.details.get(0).contains("s old"), log.details.get(0));
+    }
+
+    @Test
+    void aRetriedItemIsCheckedAndAnUncollectibleInvoiceIsNotSent() throws Exception {
+        source.currentStatus = "uncollectible";
+        assertEquals(WorkState.SKIPPED, handler.handle(context(2, Duration.ofSeconds(10))));
+        assertEquals(0, mailer.sends);
+        assertTrue(log.details.get(0).contains("attempt 2"), log.details.get(0));
+    }
+
+    @Test
+    void aDeletedInvoiceIsNotSent() throws Exception {
+        source.deleted = true;
+        assertEquals(WorkState.SKIPPED, handler.handle(context(1, Duration.ofHours(2))));
+        assertEquals(0, mailer.sends);
+        assertEquals(List.of("invoice_not_deliverable"), log.types);
+    }
+
+    @Test
+    void anOldEventWhoseInvoiceIsStillOpenOrPaidIsSent() throws Exception {
+        source.currentStatus = "paid";
+        assertEquals(WorkState.DONE, handler.handle(context(3, Duration.ofDays(2))));
+        assertEquals(1, source.statusChecks);
+        assertEquals(1, mailer.sends);
+    }
+
+    @Test
+    void anotherWorkersSendInProgressDefersTheWork() {
+        mailer.inProgress = true;
+        WorkDeferred deferred = assertThrows(WorkDeferred.class, () -> handler.handle(context(1, Duration.ZERO)));
+        assertTrue(deferred.getMessage().contains("another worker"), deferred.getMessage());
+    }
+
+    @Test
+    void theRecheckRuleItself() {
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(1, now.minusSeconds(299)), RECHECK_AFTER, now).isEmpty());
+        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(1, now.minusSeconds(301)), RECHECK_AFTER, now).isPresent());
+        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(2, now), RECHECK_AFTER, now).isPresent());
+        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(1, null), RECHECK_AFTER, now).isPresent(), "unknown age");
+    }
+
+    // --- fakes ---
+
+    private static WorkContext ctx(int attempt, Instant occurredAt) {
+        return new WorkContext(1, attempt, "evt_1", "invoice.finalized", "2025-08-27.basil", "{}", occurredAt);
+    }
+
+    private static WorkContext context(int attempt, Duration age) {
+        return ctx(attempt, Instant.now().minus(age));
+    }
+
+    private InvoiceFinalizedHandler handler() {
+        InvoiceFinalizedHandler h = new InvoiceFinalizedHandler();
+        h.source = source;
+        h.preparer = new InvoicePreparer() {
+            @Override
+            public PreparedInvoice prepare(LoadedInvoice loaded, OperationalContext context) {
+                return new PreparedInvoice(loaded.invoice(), null, null, context);
+            }
+        };
+        h.documents = new InvoiceDocuments() {
+            @Override
+            public StoredPdf ensureStored(BillingInvoice row, InvoiceView view, OperationalContext op) {
+                return null;
+            }
+        };
+        h.mailer = mailer;
+        h.operationalLog = log;
+        h.settings = new Settings() {
+            @Override
+            public Duration invoiceStatusRecheckAfter() {
+                return RECHECK_AFTER;
+            }
+        };
+        return h;
+    }
+
+    static final class FakeSource extends InvoiceSource {
+        String currentStatus = "open";
+        boolean deleted;
+        int statusChecks;
+
+        @Override
+        public LoadedInvoice load(WorkContext context) {
+            Invoice invoice = new Invoice();
+            invoice.setId("in_1");
+            invoice.setStatus("open");
+            invoice.setCustomerEmail("ap@example.com");
+            return new LoadedInvoice(invoice, List.of(), Map.of(), false);
+        }
+
+        @Override
+        public String currentStatus(String invoiceId) throws InvoiceNotFoundException {
+            statusChecks++;
+            if (deleted) {
+                throw new InvoiceNotFoundException(invoiceId, null);
+            }
+            return currentStatus;
+        }
+    }
+
+    static final class FakeMailer extends InvoiceMailer {
+        boolean inProgress;
+        int sends;
+
+        @Override
+        public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
+                            String recipient, OperationalContext op) throws DeliveryInProgressException {
+            if (inProgress) {
+                throw new DeliveryInProgressException("<m@example.com>");
+            }
+            sends++;
+            return new Outcome.Sent("<m@example.com>");
+        }
+    }
+
+    static final class RecordingLog extends OperationalLog {
+        final List<String> types = new ArrayList<>();
+        final List<String> details = new ArrayList<>();
+
+        @Override
+        public void record(OperationalContext context, String eventType, String detail) {
+            types.add(eventType);
+            details.add(detail);
+        }
+    }
+}
