@@ -121,9 +121,10 @@ class EmailOutcomeUnknownIT {
     }
 
     @Test
-    void aRefusedRecipientIsRetriedBecauseNothingWasTransmitted(Db db, WebhookClient webhook) {
+    void aRefusedRecipientIsRetriedBecauseNothingWasTransmitted(Db db, WebhookClient webhook, StripeApiStub stripe) {
         smtp.behave(Behaviour.REFUSE_RECIPIENT);
         var invoice = Fixtures.invoiceFinalized().customerEmail(uniqueEmail("rcpt451")).build();
+        stripe.stubInvoice(invoice, 100); // a retry asks Stripe for the invoice's current status
         assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
         Await.until(WORK_TIMEOUT, () -> operationalEvents(db, "email_failed", invoice.invoiceId()) >= 1,
                 "the refused recipient to be recorded");
