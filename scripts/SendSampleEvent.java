@@ -50,7 +50,8 @@ public class SendSampleEvent {
         long now = System.currentTimeMillis() / 1000;
         String run = Long.toString(now, 36) + Long.toString(System.nanoTime() % 100_000, 36);
 
-        HttpClient http = HttpClient.newHttpClient();
+        // HTTP/1.1: concurrent posts over an h2c upgrade get GOAWAY from Liberty mid-flight.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<String> suffixes = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < count; i++) {
