@@ -37,8 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -64,7 +62,6 @@ class EmbeddedDefaultsIT {
 
     private static final int INVOICES = 6;
     private static final Duration WORKED_OFF = Duration.ofMinutes(4);
-    private static final Pattern SENT_INVOICE = Pattern.compile("invoice: (in_sample\\S+)\\s+number: (SAMPLE-\\S+)");
     private static final Pattern BUCKET_KEY = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.pdf");
     private static final String DERBY_LOCK_TIMEOUT = "A lock could not be obtained within the time requested";
 
@@ -96,8 +93,10 @@ class EmbeddedDefaultsIT {
             worker.start(env).awaitReady();
             assertTrue(worker.readiness().body().contains("\"database\""), "readiness reports the database");
 
-            Map<String, String> numbersByInvoice = sendSampleEvents(env, INVOICES);
-            assertEquals(INVOICES, numbersByInvoice.size(), "distinct invoices: " + numbersByInvoice);
+            // the user's second shell: the same variables as the worker's
+            Map<String, String> numbersByInvoice = SampleEventScript.send(INVOICES, Map.of(
+                    "STRIPE_WEBHOOK_SECRET", webhookSecret, "HTTP_PORT", Integer.toString(decoyPort),
+                    "SECRETS_DIR", secrets.toString()));
 
             Admin admin = new Admin(worker.baseUrl(), operatorId, operatorSecret);
             awaitAllWorkedOff(admin, numbersByInvoice.size(), worker);
@@ -125,38 +124,6 @@ class EmbeddedDefaultsIT {
             assertFalse(Files.exists(serverData.resolve("outbox")), "nothing went to the default outbox folder");
             reportDerbyLockTimeouts(worker);
         }
-    }
-
-    /** Runs {@code scripts/send-sample-event.sh --count n} as a user would, with the worker's variables set. */
-    private static Map<String, String> sendSampleEvents(Map<String, String> workerEnv, int count) throws Exception {
-        Path project = StandaloneWorker.projectDir();
-        ProcessBuilder script = new ProcessBuilder("bash", "scripts/send-sample-event.sh", "--count", Integer.toString(count))
-                .directory(project.toFile())
-                .redirectErrorStream(true);
-        Map<String, String> env = script.environment();
-        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
-        env.keySet().retainAll(List.of("HOME", "USER", "LANG", "TMPDIR"));
-        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + path);
-        env.put("STRIPE_WEBHOOK_SECRET", workerEnv.get("STRIPE_WEBHOOK_SECRET"));
-        env.put("HTTP_PORT", workerEnv.get("HTTP_PORT"));
-        env.put("SECRETS_DIR", workerEnv.get("SECRETS_DIR"));
-        Process process = script.start();
-        String output;
-        try (InputStream out = process.getInputStream()) {
-            output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("send-sample-event.sh did not finish:\n" + output);
-        }
-        assertEquals(0, process.exitValue(), "send-sample-event.sh: every post accepted\n" + output);
-        assertEquals(count, output.lines().filter(l -> l.startsWith("HTTP 200 ") && l.contains("\"queued\"")).count(), output);
-        Map<String, String> numbersByInvoice = new LinkedHashMap<>();
-        Matcher sent = SENT_INVOICE.matcher(output);
-        while (sent.find()) {
-            numbersByInvoice.put(sent.group(1), sent.group(2));
-        }
-        return numbersByInvoice;
     }
 
     /** Until every one of our work items is done; a failed or skipped one fails the test with its error. */

@@ -93,16 +93,7 @@ public final class StandaloneWorker implements AutoCloseable {
 
     /** {@code GET /health/ready}: status and body. */
     public HttpResponse<String> readiness() {
-        try {
-            return PROBE.send(HttpRequest.newBuilder(URI.create(baseUrl() + BillingServer.READY_PATH))
-                            .timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError("no answer from " + baseUrl() + BillingServer.READY_PATH + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while probing readiness", e);
-        }
+        return get(BillingServer.READY_PATH);
     }
 
     /** Waits until {@code /health/ready} answers 200; fails with the server log if the process dies or it never does. */
@@ -122,6 +113,24 @@ public final class StandaloneWorker implements AutoCloseable {
 
     public boolean isAlive() {
         return liberty.isAlive();
+    }
+
+    /** The server JVM's process id, to tell "still the same process" from "restarted". */
+    public long pid() {
+        return liberty.process().orElseThrow(() -> new AssertionError("Liberty is not running\n" + liberty.messagesTail(60))).pid();
+    }
+
+    /** An HTTP GET of a path on this worker: status and body, or an AssertionError if nothing answers. */
+    public HttpResponse<String> get(String path) {
+        try {
+            return PROBE.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("no answer from " + baseUrl() + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + path, e);
+        }
     }
 
     public Path serverDir() {
