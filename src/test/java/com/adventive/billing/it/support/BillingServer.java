@@ -111,7 +111,7 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
         prepareOnce();
         if (!liberty.isAlive()) {
             ready = false;
-            liberty.writeServerEnv(currentEnv);
+            liberty.useEnvironment(currentEnv);
             liberty.start();
         }
         awaitReady();
@@ -331,7 +331,7 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
             stopServer();
         }
         ready = false;
-        liberty.writeServerEnv(env);
+        liberty.useEnvironment(env);
         currentEnv = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         liberty.start();
         awaitReady();

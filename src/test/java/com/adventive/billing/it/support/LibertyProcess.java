@@ -11,25 +11,44 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The Open Liberty server that {@code liberty:create} laid out under {@code target/liberty/wlp},
- * driven through its own {@code bin/server} script, as an operator would.
+ * An Open Liberty server in the installation that {@code liberty:create} laid out under
+ * {@code target/liberty/wlp}, driven through its own {@code bin/server} script, as an operator would.
+ *
+ * <p>The worker's configuration is passed as the server process's environment, exactly as a user
+ * running {@code STRIPE_WEBHOOK_SECRET=… mvn liberty:run} or a container does, so the tests go
+ * through the same precedence (SECRETS_DIR, then the environment, then shipped defaults). Nothing
+ * is written to {@code server.env}: the server script exports that file over the environment.
  */
 final class LibertyProcess {
 
-    /** Variables the script honours that would move files or change the JVM; the harness wants defaults. */
-    private static final List<String> SCRIPT_VARIABLES_TO_CLEAR = List.of(
-            "WLP_USER_DIR", "WLP_OUTPUT_DIR", "PID_DIR", "PID_FILE", "LOG_DIR", "LOG_FILE", "JVM_ARGS",
-            "WLP_DEBUG_ADDRESS", "JAVA_TOOL_OPTIONS", "OPENJ9_JAVA_OPTIONS", "IBM_JAVA_OPTIONS");
+    /**
+     * What the server process inherits from the test JVM: the operating-system basics only. Any
+     * other variable of the shell that ran the build (a developer's STRIPE_WEBHOOK_SECRET, or
+     * WLP_USER_DIR, JVM_ARGS, JAVA_TOOL_OPTIONS, which would move files or change the JVM) stays out.
+     */
+    private static final Set<String> INHERITED_VARIABLES = Set.of(
+            "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
+    /** A line of server.env that assigns a variable, as the server script reads it. */
+    private static final Pattern SERVER_ENV_ASSIGNMENT = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_]*)=");
+    /** Files of a server that make up its configuration (not its logs, data or workarea). */
+    private static final List<String> CONFIGURATION = List.of(
+            "server.xml", "server.env", "bootstrap.properties", "jvm.options", "db", "jdbc", "configDropins");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path wlpDir;
     private final String serverName;
     private final Path commandLog;
+    /** The environment the next {@code server start} gives the worker. */
+    private Map<String, String> environment = Map.of();
 
     LibertyProcess(Path wlpDir, String serverName, Path commandLog) {
         this.wlpDir = wlpDir;
@@ -38,6 +57,48 @@ final class LibertyProcess {
         if (!Files.isDirectory(serverDir())) {
             throw new IllegalStateException("No Liberty server at " + serverDir()
                     + ": run the build through pre-integration-test (mvn verify), which runs liberty:create");
+        }
+    }
+
+    /**
+     * A second server in the same installation with this one's configuration (server.xml, server.env,
+     * db/, jdbc/, configDropins/, jvm.options), in a fresh directory: no data, logs or apps. A server
+     * of that name left running by an aborted run is stopped first.
+     */
+    LibertyProcess copyAs(String name, Path copyCommandLog) {
+        Path target = wlpDir.resolve("usr/servers").resolve(name);
+        if (Files.isDirectory(target)) {
+            LibertyProcess leftOver = new LibertyProcess(wlpDir, name, copyCommandLog);
+            leftOver.stop();
+            if (leftOver.isAlive()) {
+                leftOver.kill();
+            }
+            HarnessDirs.deleteRecursively(target);
+        }
+        try {
+            Files.createDirectories(target);
+            for (String entry : CONFIGURATION) {
+                Path source = serverDir().resolve(entry);
+                if (Files.exists(source)) {
+                    copyRecursively(source, target.resolve(entry));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create server " + name + " from " + serverDir(), e);
+        }
+        return new LibertyProcess(wlpDir, name, copyCommandLog);
+    }
+
+    private static void copyRecursively(Path source, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path destination = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(path, destination, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 
@@ -54,20 +115,17 @@ final class LibertyProcess {
         return wlpDir.resolve("usr/servers/.pid").resolve(serverName + ".pid");
     }
 
-    /** Overwrites {@code server.env}: the script exports each line, over whatever the environment says. */
-    void writeServerEnv(Map<String, String> env) {
-        StringBuilder text = new StringBuilder("# Written by the integration-test harness (BillingServer); rewritten on every start.\n");
+    /**
+     * The worker's configuration for the next {@code server start}: the server process gets exactly
+     * these variables (plus the operating-system basics), as if a user had exported them.
+     */
+    void useEnvironment(Map<String, String> env) {
         env.forEach((key, value) -> {
-            if (value.contains("\n")) {
-                throw new IllegalArgumentException("server.env values are single lines: " + key);
+            if (value == null) {
+                throw new IllegalArgumentException("no value for " + key + ": leave the key out instead");
             }
-            text.append(key).append('=').append(value).append('\n');
         });
-        try {
-            Files.writeString(serverDir().resolve("server.env"), text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write server.env", e);
-        }
+        environment = Map.copyOf(env);
     }
 
     /** Copies the war into dropins/, where Liberty deploys it at start. */
@@ -84,6 +142,7 @@ final class LibertyProcess {
     }
 
     void start() {
+        refuseSettingsInServerEnv();
         int rc = run("start");
         if (rc != 0) {
             throw new IllegalStateException("`server start " + serverName + "` exited with " + rc
@@ -161,6 +220,30 @@ final class LibertyProcess {
         }
     }
 
+    /**
+     * The server script exports server.env over the environment: a worker setting in there would
+     * silently beat the test's configuration (how issue 10 hid from the suite). server.env may hold
+     * Liberty's own start-up steps only; liberty:create copies the project's liberty/server.env.
+     */
+    private void refuseSettingsInServerEnv() {
+        Path serverEnv = serverDir().resolve("server.env");
+        if (!Files.exists(serverEnv)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(serverEnv, StandardCharsets.UTF_8)) {
+                Matcher assignment = SERVER_ENV_ASSIGNMENT.matcher(line);
+                if (assignment.find() && environment.containsKey(assignment.group(1))) {
+                    throw new IllegalStateException(serverEnv + " assigns " + assignment.group(1)
+                            + ", which would outrank the environment this test gives the server;"
+                            + " server.env must not carry settings (rebuild: mvn verify runs liberty:create)");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + serverEnv, e);
+        }
+    }
+
     private int run(String action) {
         ProcessBuilder builder = new ProcessBuilder(wlpDir.resolve("bin/server").toString(), action, serverName)
                 .directory(wlpDir.toFile())
@@ -168,7 +251,8 @@ final class LibertyProcess {
                 // To a file, never a pipe: the server JVM inherits the script's output and outlives it.
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(commandLog.toFile()));
         Map<String, String> env = builder.environment();
-        SCRIPT_VARIABLES_TO_CLEAR.forEach(env::remove);
+        env.keySet().retainAll(INHERITED_VARIABLES);
+        env.putAll(environment);
         env.put("JAVA_HOME", System.getProperty("java.home"));
         try {
             Files.createDirectories(commandLog.getParent());
