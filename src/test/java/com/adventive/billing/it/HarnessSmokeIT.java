@@ -74,6 +74,24 @@ class HarnessSmokeIT {
     }
 
     @Test
+    void postgresComesBackAfterAStopWithItsDataOnTheSamePort(Db db) {
+        int port = db.port();
+        db.execute("create table harness_restart_probe (id int primary key)");
+        try {
+            db.execute("insert into harness_restart_probe values (42)");
+            db.stop();
+            assertFalse(db.isRunning());
+            assertThrows(IllegalStateException.class, () -> db.count("select 1"), "refused while down");
+            db.start();
+            assertEquals(port, db.port());
+            assertEquals(42, db.count("select id from harness_restart_probe"));
+        } finally {
+            db.start();
+            db.execute("drop table harness_restart_probe");
+        }
+    }
+
+    @Test
     void smtpDeliversAndKeepsMessagesAcrossRestart(Mailbox mailbox, SmtpControl smtp) throws Exception {
         String to = "smoke-" + System.nanoTime() + "@customer.example";
         byte[] pdf = "%PDF-1.7 harness".getBytes(StandardCharsets.US_ASCII);

@@ -1,12 +1,17 @@
 package com.adventive.billing.it;
 
 import com.adventive.billing.it.support.BillingIT;
+import com.adventive.billing.it.support.Bucket;
 import com.adventive.billing.it.support.BillingServer;
 import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.Fixtures;
+import com.adventive.billing.it.support.Mailbox;
+import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeSigner;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -16,9 +21,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.adventive.billing.it.WorkAssertions.awaitWorkState;
+import static com.adventive.billing.it.WorkAssertions.operationalEvents;
+import static com.adventive.billing.it.WorkAssertions.uniqueEmail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The webhook door: what is accepted, what is refused, and that refusals store nothing. */
@@ -141,18 +155,77 @@ class WebhookIntakeIT {
         assertEquals(0, db.count("SELECT COUNT(*) FROM work_item WHERE event_id = ?", refund.eventId()));
     }
 
+    /**
+     * stripe-java's own 2012-era sample events: no api_version, no object:"event", old shapes. In the
+     * fixture they share one id, so each gets its own here (else all but the first are duplicates).
+     * Unhandled types are stored as ignored; the invoice ones are delivered as invoice.finalized so
+     * they reach the handler, which fetches the invoice from Stripe and, the account being billed by
+     * the legacy system, ends in the legacy outcome: no PDF, no email, a double_billing_risk event.
+     */
     @Test
-    void legacyEventsWithoutApiVersionNeverCrashTheHandler(Db db, WebhookClient webhook) {
-        // stripe-java's own 2012-era sample events: no api_version, no object:"event"
+    void legacyEventsWithoutApiVersionReachTheHandlerAndEndInTheLegacyOutcome(Db db, WebhookClient webhook,
+                                                                              StripeApiStub stripe, Mailbox mailbox,
+                                                                              Bucket bucket) {
         var events = Json.createReader(new StringReader(Fixtures.text(
                 "events/stripe-java-webhook-events/selected-events.json"))).readArray();
-        for (var event : events) {
-            String json = event.toString();
-            HttpResponse<String> response = webhook.postSigned(json);
-            assertEquals(200, response.statusCode(), json.substring(0, 80));
-            String id = event.asJsonObject().getString("id");
-            assertEquals(1, storedEvents(db, id));
+        List<String> handled = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        Map<String, Fixtures.FinalizedInvoice> currentInvoiceByEvent = new LinkedHashMap<>();
+        for (var value : events) {
+            JsonObject event = value.asJsonObject();
+            assertFalse(event.containsKey("api_version"), "a legacy event has no api_version");
+            JsonObjectBuilder legacy = Json.createObjectBuilder(event).add("id", Fixtures.stripeId("evt_", 24));
+            JsonObject object = event.getJsonObject("data").getJsonObject("object");
+            if ("invoice".equals(object.getString("object"))) {
+                // What Stripe answers today for this invoice: a customer the account table marks as legacy.
+                var current = Fixtures.invoiceFinalized().acctId(null).customerEmail(uniqueEmail("legacy-event")).build();
+                stripe.stubInvoice(current, 100);
+                String acctId = "acct_" + Fixtures.stripeId("", 12);
+                db.execute("INSERT INTO billing_account (acct_id, stripe_customer_id, billed_by, display_name, "
+                        + "updated_at) VALUES (?, ?, 'legacy', 'Legacy cohort', CURRENT_TIMESTAMP)",
+                        acctId, current.customerId());
+                legacy.add("type", "invoice.finalized")
+                        .add("data", Json.createObjectBuilder().add("object", Json.createObjectBuilder(object)
+                                .add("id", current.invoiceId())
+                                .add("customer", current.customerId())));
+                JsonObject built = legacy.build();
+                currentInvoiceByEvent.put(built.getString("id"), current);
+                handled.add(post(webhook, built, "queued"));
+            } else {
+                ignored.add(post(webhook, legacy.build(), "ignored"));
+            }
         }
+        assertEquals(2, handled.size(), "the fixture's two invoice events");
+        assertEquals(2, ignored.size(), "the fixture's charge and subscription events");
+
+        for (String eventId : ignored) {
+            assertEquals(1, db.count("SELECT COUNT(*) FROM stripe_event WHERE event_id = ? AND api_version IS NULL "
+                    + "AND disposition = 'ignored'", eventId));
+            assertEquals(0, db.count("SELECT COUNT(*) FROM work_item WHERE event_id = ?", eventId));
+        }
+        for (String eventId : handled) {
+            var invoice = currentInvoiceByEvent.get(eventId);
+            awaitWorkState(db, eventId, "skipped");
+            assertEquals(1, db.count("SELECT COUNT(*) FROM stripe_event WHERE event_id = ? AND api_version IS NULL",
+                    eventId));
+            assertTrue(stripe.requestsTo("/v1/invoices/" + invoice.invoiceId()) >= 1,
+                    "without api_version the invoice is fetched from Stripe");
+            assertEquals(1, operationalEvents(db, "double_billing_risk", invoice.invoiceId()));
+            assertEquals(0, db.count("SELECT COUNT(*) FROM billing_invoice WHERE stripe_invoice_id = ?",
+                    invoice.invoiceId()), "no invoice recorded, so no PDF");
+            assertTrue(bucket.keys().stream().noneMatch(key -> key.contains(invoice.invoiceId())), "no PDF stored");
+            assertEquals(0, db.count("SELECT COUNT(*) FROM email_delivery WHERE stripe_invoice_id = ?",
+                    invoice.invoiceId()), "no email attempted");
+            assertEquals(0, mailbox.countTo(invoice.customerEmail()), "no email received");
+        }
+    }
+
+    private static String post(WebhookClient webhook, JsonObject event, String disposition) {
+        String json = event.toString();
+        HttpResponse<String> response = webhook.postSigned(json);
+        assertEquals(200, response.statusCode(), json.substring(0, 80) + " → " + response.body());
+        assertTrue(response.body().contains("\"disposition\":\"" + disposition + "\""), response.body());
+        return event.getString("id");
     }
 
     @Test

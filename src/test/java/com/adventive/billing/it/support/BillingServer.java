@@ -26,7 +26,8 @@ import java.util.Map;
  * The worker under test: one Open Liberty server per test run, started by the first test class
  * that needs it and shared by the rest, configured through {@code server.env} to use the
  * {@link TestComponents}. Tests may stop, kill, start and reconfigure it mid-test; the next test
- * class then gets the standard configuration back (a restart, only if something was changed).
+ * class then gets the standard configuration back (a restart, only if something was changed) and
+ * the shared state reset ({@link SharedState}).
  *
  * <p>All state is static (JUnit creates extension instances freely); see {@link BillingIT}.
  */
@@ -59,10 +60,16 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
+    /**
+     * Before every test class: the components up, the standard server running, and nothing left
+     * over from earlier classes ({@link SharedState}).
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         new TestComponents().beforeAll(context);
+        SharedState.restoreComponents();
         ensureStandardServer();
+        SharedState.resetForNextClass();
     }
 
     /** Starts the server unless it already runs with the standard configuration. */

@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,20 +28,25 @@ public final class Db {
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private final int port;
+    private EmbeddedPostgres postgres;
 
-    private Db(EmbeddedPostgres postgres) {
+    private Db(Path dataDir, EmbeddedPostgres postgres) {
+        this.dataDir = dataDir;
         this.postgres = postgres;
+        this.port = postgres.getPort();
     }
 
-    static Db launch() {
+    static Db launch(Path dataDir) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            // Port 0 (zonky picks one) the first time; every later start reuses the port the worker was configured with.
+            EmbeddedPostgres postgres = startPostgres(dataDir, 0);
             try (Connection c = postgres.getPostgresDatabase().getConnection();
                  Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + DATABASE);
             }
-            return new Db(postgres);
+            return new Db(dataDir, postgres);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         } catch (SQLException e) {
@@ -48,8 +54,51 @@ public final class Db {
         }
     }
 
+    /** A kept data directory, so that a stopped database comes back with everything it had. */
+    private static EmbeddedPostgres startPostgres(Path dataDir, int port) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false);
+        if (port != 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    public synchronized boolean isRunning() {
+        return postgres != null;
+    }
+
+    /**
+     * The database goes down, as a crashed or restarting PostgreSQL: the worker's connections are
+     * cut and new ones are refused until {@link #start()}. Data is kept on disk.
+     */
+    public synchronized void stop() {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not stop", e);
+        }
+        postgres = null;
+    }
+
+    /** The database is back: same port, same data. */
+    public synchronized void start() {
+        if (postgres != null) {
+            return;
+        }
+        try {
+            postgres = startPostgres(dataDir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not restart on port " + port, e);
+        }
+    }
+
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public String jdbcUrl() {
@@ -105,7 +154,31 @@ public final class Db {
         }
     }
 
-    void stop() throws IOException {
-        postgres.close();
+    /**
+     * Empties every table the worker's migrations created (not Flyway's history), so that the next
+     * test class starts from the same state whether it runs alone or after others. Identities are
+     * not restarted: ids stay unique across the run, as the worker's caches and logs expect.
+     */
+    public void emptyWorkerTables() {
+        List<String> tables = rows("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                + "current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'flyway_schema_history' "
+                + "ORDER BY table_name").stream().map(r -> (String) r.get("table_name")).toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            // A worker transaction still holding a lock must fail this loudly, not hang the run.
+            s.execute("SET lock_timeout = '30s'");
+            s.execute("TRUNCATE TABLE " + String.join(", ", tables) + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot empty the worker's tables " + tables, e);
+        }
+    }
+
+    synchronized void shutdown() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
     }
 }

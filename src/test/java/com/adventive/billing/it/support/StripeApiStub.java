@@ -10,6 +10,7 @@ import jakarta.json.JsonObject;
 
 import java.io.StringReader;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -90,6 +91,15 @@ public final class StripeApiStub {
         server.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withTransformers(StripeListPager.NAME)));
     }
 
+    /**
+     * GET /v1/invoices/{id} answers only after {@code delay}, as a Stripe that hangs: a worker that
+     * fetches it is held at a known point. A later {@link #stubInvoice(String)} takes over.
+     */
+    public void stubInvoiceAnsweringAfter(String invoiceJson, Duration delay) {
+        server.stubFor(get(urlPathEqualTo("/v1/invoices/" + idOf(invoiceJson))).willReturn(objectResponse(invoiceJson)
+                .withFixedDelay(Math.toIntExact(delay.toMillis()))));
+    }
+
     /** Stubs the invoice and all its line pages from one built fixture. */
     public void stubInvoice(Fixtures.FinalizedInvoice invoice, int maxLinePageSize) {
         stubInvoice(invoice.invoiceJson());
@@ -144,6 +154,16 @@ public final class StripeApiStub {
         return requests(pathPrefix).size();
     }
 
+    /** Requests with this HTTP method (GET, POST, DELETE, …) to paths starting with the prefix, oldest first. */
+    public List<LoggedRequest> requests(String method, String pathPrefix) {
+        return requests(pathPrefix).stream().filter(r -> r.getMethod().getName().equalsIgnoreCase(method)).toList();
+    }
+
+    /** Requests that would change something at Stripe (anything but GET) to paths starting with the prefix. */
+    public List<LoggedRequest> changingRequests(String pathPrefix) {
+        return requests(pathPrefix).stream().filter(r -> !"GET".equalsIgnoreCase(r.getMethod().getName())).toList();
+    }
+
     /** Requests (method, url with query, headers) to paths starting with the prefix, oldest first. */
     public List<LoggedRequest> requests(String pathPrefix) {
         return server.getAllServeEvents().stream()
@@ -166,12 +186,16 @@ public final class StripeApiStub {
     }
 
     private void stubObject(String path, String json) {
-        server.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse()
+        server.stubFor(get(urlPathEqualTo(path)).willReturn(objectResponse(json)));
+    }
+
+    private static ResponseDefinitionBuilder objectResponse(String json) {
+        return aResponse()
                 .withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withHeader("Stripe-Version", STRIPE_VERSION)
                 .withHeader("Request-Id", "req_harness")
-                .withBody(json)));
+                .withBody(json);
     }
 
     private static String idOf(String objectJson) {

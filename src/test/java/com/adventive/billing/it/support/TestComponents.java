@@ -50,7 +50,7 @@ public final class TestComponents implements BeforeAllCallback, ParameterResolve
         Path workDir = HarnessDirs.fresh("components");
         Deque<Runnable> startedSoFar = new ArrayDeque<>();
         try {
-            Db db = started(startedSoFar, Db::launch, d -> quietly(d::stop));
+            Db db = started(startedSoFar, () -> Db.launch(workDir.resolve("postgres")), d -> quietly(d::shutdown));
             SmtpControl smtp = started(startedSoFar, SmtpControl::launch, s -> s.shutdown());
             Bucket bucket = started(startedSoFar, () -> Bucket.launch(workDir.resolve("s3")), b -> b.shutdown());
             StripeApiStub stripe = started(startedSoFar, StripeApiStub::launch, s -> s.wireMock().stop());
@@ -106,7 +106,7 @@ public final class TestComponents implements BeforeAllCallback, ParameterResolve
         quietly(() -> r.stripe().wireMock().stop());
         quietly(() -> r.bucket().shutdown());
         quietly(() -> r.smtp().shutdown());
-        quietly(() -> r.db().stop());
+        quietly(() -> r.db().shutdown());
     }
 
     private static synchronized Running running() {
