@@ -4,6 +4,7 @@ import com.adventive.billing.platform.control.BucketGateway;
 import com.adventive.billing.platform.control.BuildInfo;
 import com.adventive.billing.platform.control.CachedCheck;
 import com.adventive.billing.platform.control.MailGateway;
+import com.adventive.billing.platform.control.SchemaState;
 import com.adventive.billing.platform.control.StripeStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -78,6 +79,9 @@ public class ReadinessCheck implements HealthCheck {
     @Inject
     StripeStatus stripe;
 
+    @Inject
+    SchemaState schema;
+
     private ExecutorService optionalChecks;
     private CachedCheck bucketCheck;
     private CachedCheck smtpCheck;
@@ -131,7 +135,9 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         Readings readings = new Readings(workCounts(), queueAnswers(), bucketCheck.state(), smtpCheck.state(),
                 mail.mode(), stripe.connected());
-        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).status(readings.ready());
+        // the database may answer before its schema is current (migrations retried in the background)
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).status(readings.ready() && schema.migrated());
+        schema.notReadyReason().ifPresent(reason -> response.withData("schema", reason));
         readings.data().forEach((key, value) -> {
             if (value instanceof Long number) {
                 response.withData(key, number);

@@ -1,6 +1,6 @@
 package com.adventive.billing.reconcile.boundary;
 
-import com.adventive.billing.platform.control.OperationalContext;
+import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.reconcile.control.DeliveryReconciliation;
 import com.adventive.billing.reconcile.entity.ReconciliationReport;

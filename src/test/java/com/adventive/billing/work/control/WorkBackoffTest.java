@@ -1,4 +1,4 @@
-package com.adventive.billing.webhook.control;
+package com.adventive.billing.work.control;
 
 import com.adventive.billing.platform.control.Settings;
 import org.junit.jupiter.api.Test;
