@@ -4,7 +4,7 @@ import com.adventive.billing.admin.control.AccountDirectory;
 import com.adventive.billing.admin.control.AccountDirectory.PutOutcome;
 import com.adventive.billing.admin.entity.AccountViews.AccountPage;
 import com.adventive.billing.admin.entity.AccountViews.AccountView;
-import com.adventive.billing.platform.boundary.ProblemResponses;
+import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.Ids;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -22,7 +22,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -192,13 +191,12 @@ public class AdminAccountsResource {
         return value.getString();
     }
 
-    private static WebApplicationException customerTaken(String customer, String owner) {
+    private static BillingProblem customerTaken(String customer, String owner) {
         return problem(409, "customer_already_mapped", "customer " + customer + " is already account " + owner
                 + "; one Stripe customer maps to one account (change " + owner + " first)");
     }
 
-    private static WebApplicationException problem(int status, String code, String detail) {
-        return new WebApplicationException(
-                ProblemResponses.builder(status, ProblemResponses.standardTitle(status), detail, code).build());
+    private static BillingProblem problem(int status, String code, String detail) {
+        return new BillingProblem(status, code, detail);
     }
 }

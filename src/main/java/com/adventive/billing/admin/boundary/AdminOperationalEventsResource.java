@@ -37,10 +37,10 @@ public class AdminOperationalEventsResource {
                                            @QueryParam("account") String account, @QueryParam("limit") String limit,
                                            @QueryParam("before_id") String beforeId) {
         if (type != null && !TYPE.matcher(type).matches()) {
-            throw AdminErrors.badRequest("type must be an event type such as pdf_render_failed");
+            throw AdminRequests.invalid("type must be an event type such as pdf_render_failed");
         }
         if (account != null && !Ids.ACCOUNT.matches(account)) {
-            throw AdminErrors.badRequest("account must look like acct_…");
+            throw AdminRequests.invalid("account must look like acct_…");
         }
         return queries.operationalEvents(type, instant(since), account, id(beforeId), limit(limit));
     }
@@ -57,7 +57,7 @@ public class AdminOperationalEventsResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw AdminErrors.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw AdminRequests.invalid("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     static Long id(String raw) {
@@ -65,7 +65,7 @@ public class AdminOperationalEventsResource {
             return null;
         }
         if (!Ids.WORK_ITEM.matches(raw)) {
-            throw AdminErrors.badRequest("before_id must be a whole number");
+            throw AdminRequests.invalid("before_id must be a whole number");
         }
         return Long.parseLong(raw);
     }
@@ -77,7 +77,7 @@ public class AdminOperationalEventsResource {
         try {
             return Instant.parse(raw);
         } catch (DateTimeParseException e) {
-            throw AdminErrors.badRequest("since must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+            throw AdminRequests.invalid("since must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
         }
     }
 }

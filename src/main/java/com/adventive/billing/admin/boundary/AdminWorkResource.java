@@ -3,7 +3,7 @@ package com.adventive.billing.admin.boundary;
 import com.adventive.billing.admin.control.AdminQueries;
 import com.adventive.billing.admin.entity.AdminViews.Page;
 import com.adventive.billing.admin.entity.AdminViews.WorkItemView;
-import com.adventive.billing.platform.boundary.ProblemResponses;
+import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.work.boundary.WorkQueueSender;
 import com.adventive.billing.work.control.WorkLedger;
@@ -15,7 +15,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,14 +51,14 @@ public class AdminWorkResource {
     @Operation(summary = "Retry a failed work item now, with a fresh attempt budget")
     public WorkItemView retry(@PathParam("id") String rawId) {
         if (!Ids.WORK_ITEM.matches(rawId)) {
-            throw AdminErrors.badRequest("work item ids are whole numbers");
+            throw AdminRequests.invalid("work item ids are whole numbers");
         }
         long id = Long.parseLong(rawId);
         WorkItemView item = queries.workItem(id)
-                .orElseThrow(() -> AdminErrors.notFound("no work item " + id));
+                .orElseThrow(() -> AdminRequests.notFound("no work item " + id));
         if (!ledger.retryFailed(id)) {
-            throw new WebApplicationException(ProblemResponses.problem(409, "Not failed",
-                    "work item " + id + " is " + item.state() + "; only failed items can be retried"));
+            throw BillingProblem.conflict("work_not_failed",
+                    "work item " + id + " is " + item.state() + "; only failed items can be retried");
         }
         sender.wake(id);
         return queries.workItem(id).orElseThrow();
@@ -72,7 +71,7 @@ public class AdminWorkResource {
         try {
             return WorkState.valueOf(raw.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw AdminErrors.badRequest("state must be one of " + Arrays.toString(Arrays.stream(WorkState.values())
+            throw AdminRequests.invalid("state must be one of " + Arrays.toString(Arrays.stream(WorkState.values())
                     .map(WorkState::dbValue).toArray()));
         }
     }

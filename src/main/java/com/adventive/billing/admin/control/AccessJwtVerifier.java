@@ -1,5 +1,6 @@
 package com.adventive.billing.admin.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.admin.control.AdminAuthenticator.Decision;
 import com.adventive.billing.admin.entity.AdminPrincipal;
 import com.nimbusds.jose.JOSEException;
@@ -109,7 +110,7 @@ public class AccessJwtVerifier {
         } catch (BadJOSEException | RateLimitReachedException e) {
             return refused("access_jwt_unknown_key", "The Cf-Access-Jwt-Assertion is signed with a key the certs URL does not publish");
         } catch (KeySourceException e) {
-            LOG.warning(() -> "Cloudflare Access keys could not be fetched from " + settings.certsUrl() + ": " + describe(e));
+            LOG.warning(() -> "Cloudflare Access keys could not be fetched from " + settings.certsUrl() + ": " + Texts.describe(e, 1000));
             return Decision.unavailable("access_keys_unavailable",
                     "The Cloudflare Access signing keys could not be fetched; try again shortly");
         } catch (JOSEException e) {
@@ -214,15 +215,6 @@ public class AccessJwtVerifier {
 
     private static boolean isAfter(Date date, Instant instant) {
         return date != null && date.toInstant().isAfter(instant);
-    }
-
-    /** The exception and its causes in one line: a stack trace per admin call would drown the log. */
-    private static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && text.length() < 1000; t = t.getCause()) {
-            text.append(text.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
-        }
-        return text.toString();
     }
 
     private static Decision refused(String reason, String detail) {

@@ -27,10 +27,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class AdminAuthenticator {
 
-    public static final String ADMIN_SERVICE_TOKENS = "ADMIN_SERVICE_TOKENS";
-    public static final String CF_ACCESS_TEAM_DOMAIN = "CF_ACCESS_TEAM_DOMAIN";
-    public static final String CF_ACCESS_AUD = "CF_ACCESS_AUD";
-    public static final String CF_ACCESS_CERTS_URL = "CF_ACCESS_CERTS_URL";
+    public static final String ADMIN_SERVICE_TOKENS = Settings.ADMIN_SERVICE_TOKENS;
+    public static final String CF_ACCESS_TEAM_DOMAIN = Settings.CF_ACCESS_TEAM_DOMAIN;
+    public static final String CF_ACCESS_AUD = Settings.CF_ACCESS_AUD;
+    public static final String CF_ACCESS_CERTS_URL = Settings.CF_ACCESS_CERTS_URL;
 
     /** Where Cloudflare publishes a team's signing keys, relative to the team domain. */
     static final String CERTS_PATH = "/cdn-cgi/access/certs";
@@ -57,7 +57,7 @@ public class AdminAuthenticator {
         List<Decision> verdicts = new ArrayList<>();
         List<String> unconfigured = new ArrayList<>();
         if (presented.hasServiceToken()) {
-            List<String> entries = settings.list(ADMIN_SERVICE_TOKENS);
+            List<String> entries = settings.adminServiceTokens();
             if (entries.isEmpty()) {
                 unconfigured.add("no service tokens are configured (" + ADMIN_SERVICE_TOKENS + ")");
             } else {
@@ -83,20 +83,20 @@ public class AdminAuthenticator {
     }
 
     private boolean isAccessConfigured() {
-        return settings.optional(CF_ACCESS_TEAM_DOMAIN).isPresent()
-                || !settings.list(CF_ACCESS_AUD).isEmpty()
-                || settings.optional(CF_ACCESS_CERTS_URL).isPresent();
+        return settings.cfAccessTeamDomain().isPresent()
+                || !settings.cfAccessAudiences().isEmpty()
+                || settings.cfAccessCertsUrl().isPresent();
     }
 
     private Decision verifyAccessJwt(String token) {
-        Optional<String> teamDomain = settings.optional(CF_ACCESS_TEAM_DOMAIN);
-        List<String> audiences = settings.list(CF_ACCESS_AUD);
+        Optional<String> teamDomain = settings.cfAccessTeamDomain();
+        List<String> audiences = settings.cfAccessAudiences();
         if (teamDomain.isEmpty() || audiences.isEmpty()) {
             return Decision.forbidden("access_not_configured",
                     "Cloudflare Access needs both " + CF_ACCESS_TEAM_DOMAIN + " and " + CF_ACCESS_AUD + " to be set");
         }
         String issuer = issuerOf(teamDomain.get());
-        Optional<URL> certsUrl = certsUrl(settings.optional(CF_ACCESS_CERTS_URL).orElse(issuer + CERTS_PATH));
+        Optional<URL> certsUrl = certsUrl(settings.cfAccessCertsUrl().orElse(issuer + CERTS_PATH));
         if (certsUrl.isEmpty()) {
             return Decision.forbidden("access_not_configured", CF_ACCESS_CERTS_URL + " is not an http(s) URL");
         }

@@ -1,12 +1,12 @@
 package com.adventive.billing.admin.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.admin.control.AdminAuthenticator.Decision;
 import com.adventive.billing.admin.entity.AdminPrincipal;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -88,11 +88,7 @@ public class ServiceTokenVerifier {
     }
 
     static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Texts.sha256(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     private void reportMalformed(List<String> entries, List<String> malformed) {

@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.InvoicePdfVersion;
 import com.adventive.billing.invoice.entity.InvoiceView;
@@ -79,7 +80,7 @@ public class InvoiceDocuments {
             return Optional.empty();
         }
         Optional<byte[]> stored = bucket.get(version.get().pdfKey());
-        if (stored.isEmpty() || !version.get().sha256().equals(RenderedPdf.sha256Hex(stored.get()))) {
+        if (stored.isEmpty() || !version.get().sha256().equals(Texts.sha256Hex(stored.get()))) {
             return Optional.empty();
         }
         return Optional.of(new StoredPdf(version.get().pdfKey(), stored.get(), version.get().sha256(),

@@ -5,7 +5,8 @@ import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
-import com.adventive.billing.webhook.control.HandledEventTypes;
+import com.adventive.billing.webhook.control.StoredEvents;
+import com.adventive.billing.webhook.entity.ReceivedEvent;
 import com.adventive.billing.work.control.PermanentWorkFailure;
 import com.adventive.billing.work.control.WorkContext;
 import com.adventive.billing.work.control.WorkDeferred;
@@ -29,6 +30,8 @@ import java.util.Set;
 @ApplicationScoped
 public class InvoiceFinalizedHandler implements WorkHandler {
 
+    public static final String INVOICE_FINALIZED = "invoice.finalized";
+
     /** States in which a customer should (still) receive the invoice. */
     private static final Set<String> DELIVERABLE = Set.of("open", "paid");
 
@@ -50,23 +53,28 @@ public class InvoiceFinalizedHandler implements WorkHandler {
     @Inject
     Settings settings;
 
+    @Inject
+    StoredEvents events;
+
     @Override
     public String kind() {
-        return HandledEventTypes.INVOICE_FINALIZED;
+        return INVOICE_FINALIZED;
     }
 
     @Override
     public WorkState handle(WorkContext context) throws Exception {
+        ReceivedEvent event = events.read(context.subject())
+                .orElseThrow(() -> new PermanentWorkFailure("event_missing", "no stored event " + context.subject()));
         LoadedInvoice loaded;
         try {
-            loaded = source.load(context);
+            loaded = source.load(event);
         } catch (InvoiceSource.InvoiceNotFoundException e) {
             return notDeliverable(context.operational().withInvoice(e.invoiceId()), e.getMessage());
         }
         Invoice invoice = loaded.invoice();
         OperationalContext op = context.operational().withInvoice(invoice.getId());
 
-        Optional<String> undeliverable = undeliverable(loaded, context);
+        Optional<String> undeliverable = undeliverable(loaded, context.attempt(), event.occurredAt());
         if (undeliverable.isPresent()) {
             return notDeliverable(op, undeliverable.get());
         }
@@ -98,14 +106,14 @@ public class InvoiceFinalizedHandler implements WorkHandler {
      * first attempt: an invoice can be voided, deleted or marked uncollectible while its work
      * waited (a backlog, an outage, retries), so then its status is asked of Stripe first.
      */
-    private Optional<String> undeliverable(LoadedInvoice loaded, WorkContext context)
+    private Optional<String> undeliverable(LoadedInvoice loaded, int attempt, Instant occurredAt)
             throws StripeException {
         Invoice invoice = loaded.invoice();
         String status;
         if (loaded.fetchedFromStripe()) {
             status = invoice.getStatus();
         } else {
-            Optional<String> why = recheckReason(context, settings.invoiceStatusRecheckAfter(), Instant.now());
+            Optional<String> why = recheckReason(attempt, occurredAt, settings.invoiceStatusRecheckAfter(), Instant.now());
             if (why.isEmpty()) {
                 return Optional.empty();
             }
@@ -124,14 +132,14 @@ public class InvoiceFinalizedHandler implements WorkHandler {
     }
 
     /** Why the event's copy of the invoice may be out of date, or empty when it is fresh enough to trust. */
-    static Optional<String> recheckReason(WorkContext context, Duration maxAge, Instant now) {
-        if (context.attempt() > 1) {
-            return Optional.of("this is attempt " + context.attempt());
+    static Optional<String> recheckReason(int attempt, Instant occurredAt, Duration maxAge, Instant now) {
+        if (attempt > 1) {
+            return Optional.of("this is attempt " + attempt);
         }
-        if (context.occurredAt() == null) {
+        if (occurredAt == null) {
             return Optional.of("the event's age is unknown");
         }
-        Duration age = Duration.between(context.occurredAt(), now);
+        Duration age = Duration.between(occurredAt, now);
         if (age.compareTo(maxAge) > 0) {
             return Optional.of("the event is " + age.toSeconds() + " s old");
         }

@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.EmailSuppression;
@@ -162,16 +163,12 @@ public class InvoiceLedger {
 
     /** SMTP certainly did not take the message: another attempt is safe. */
     public void deliveryFailed(long deliveryId, String error) {
-        em.find(EmailDelivery.class, deliveryId).failed(truncate(error));
+        em.find(EmailDelivery.class, deliveryId).failed(Texts.truncate(error, 2000));
     }
 
     /** The message was transmitted and no answer came: it is never sent again under this dedupe key. */
     public void deliveryOutcomeUnknown(long deliveryId, String error) {
-        em.find(EmailDelivery.class, deliveryId).outcomeUnknown(truncate(error));
-    }
-
-    private static String truncate(String error) {
-        return error.length() > 2000 ? error.substring(0, 2000) : error;
+        em.find(EmailDelivery.class, deliveryId).outcomeUnknown(Texts.truncate(error, 2000));
     }
 
     private static String upper(String currency) {

@@ -7,15 +7,13 @@ import com.adventive.billing.invoice.entity.RenderedEmail;
 import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.control.MailGateway;
 import com.adventive.billing.platform.control.MailOutcomeUnknownException;
+import com.adventive.billing.platform.control.MailRefusedException;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.platform.entity.OutgoingMail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.mail.MessagingException;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 
 import java.util.Optional;
 
@@ -58,7 +56,7 @@ public class InvoiceMailer {
      * came, so it may have been delivered and only an operator may decide to send it again.
      */
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
-                        OperationalContext op) throws MessagingException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
+                        OperationalContext op) throws MailRefusedException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
         String to = validRecipient(recipient, op);
         if (ledger.isSuppressed(to)) {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
@@ -94,7 +92,7 @@ public class InvoiceMailer {
         } catch (MailOutcomeUnknownException e) {
             ledger.deliveryOutcomeUnknown(delivery.id(), e.getMessage());
             throw outcomeUnknown(template, to, messageId, e.getMessage(), op);
-        } catch (MessagingException | RuntimeException e) {
+        } catch (MailRefusedException | RuntimeException e) {
             ledger.deliveryFailed(delivery.id(), e.getClass().getSimpleName() + ": " + e.getMessage());
             operationalLog.record(op, "email_failed", template + " to " + to + " failed: " + e.getMessage());
             throw e;
@@ -120,13 +118,12 @@ public class InvoiceMailer {
             operationalLog.record(op, "email_failed", "invoice has no customer email");
             throw new UndeliverableException("recipient_missing", "invoice has no customer email");
         }
-        try {
-            InternetAddress address = new InternetAddress(recipient.trim(), true);
-            return address.getAddress();
-        } catch (AddressException e) {
+        Optional<String> address = MailGateway.deliverableAddress(recipient);
+        if (address.isEmpty()) {
             operationalLog.record(op, "email_failed", "customer email is not a valid address");
             throw new UndeliverableException("recipient_invalid", "customer email is not a valid address");
         }
+        return address.get();
     }
 
     /** Deterministic per dedupe key, so a retried send carries the same Message-ID. */

@@ -3,17 +3,13 @@ package com.adventive.billing.invoice.control;
 import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.platform.control.StripeGateway;
-import com.adventive.billing.webhook.control.EnvelopeParser;
-import com.adventive.billing.webhook.control.MalformedEventException;
+import com.adventive.billing.webhook.entity.ReceivedEvent;
 import com.adventive.billing.work.control.PermanentWorkFailure;
-import com.adventive.billing.work.control.WorkContext;
-import com.stripe.Stripe;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
 import com.stripe.model.InvoiceLineItem;
 import com.stripe.model.Price;
-import com.stripe.net.ApiResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -39,15 +35,18 @@ public class InvoiceSource {
     StripeGateway stripe;
 
     /** @throws InvoiceNotFoundException when the event's copy is not usable and Stripe no longer has the invoice */
-    public LoadedInvoice load(WorkContext context) throws StripeException, PermanentWorkFailure, InvoiceNotFoundException {
-        JsonObject object = dataObject(context);
+    public LoadedInvoice load(ReceivedEvent event) throws StripeException, PermanentWorkFailure, InvoiceNotFoundException {
+        JsonObject object = event.dataObject();
+        if (object == null) {
+            throw new PermanentWorkFailure("event_malformed", "event has no data.object");
+        }
         String invoiceId = object.get("id") instanceof JsonString s ? s.getString() : null;
         if (!Ids.INVOICE.matches(invoiceId)) {
             throw new PermanentWorkFailure("event_malformed", "event data.object has no valid invoice id");
         }
-        boolean usable = Stripe.API_VERSION.equals(context.apiVersion()) && object.get("lines") instanceof JsonObject;
+        boolean usable = StripeGateway.apiVersion().equals(event.apiVersion()) && object.get("lines") instanceof JsonObject;
         Invoice invoice = usable
-                ? ApiResource.GSON.fromJson(object.toString(), Invoice.class)
+                ? stripe.invoiceFromJson(object.toString())
                 : retrieveExisting(invoiceId);
         if (!invoiceId.equals(invoice.getId())) {
             throw new PermanentWorkFailure("stripe_response_invalid", "Stripe returned a different invoice id");
@@ -117,18 +116,6 @@ public class InvoiceSource {
             }
         }
         return prices;
-    }
-
-    private static JsonObject dataObject(WorkContext context) throws PermanentWorkFailure {
-        try {
-            JsonObject event = EnvelopeParser.readObject(context.payload());
-            if (event.get("data") instanceof JsonObject data && data.get("object") instanceof JsonObject object) {
-                return object;
-            }
-        } catch (MalformedEventException e) {
-            // fall through: a stored event without a usable object cannot be worked
-        }
-        throw new PermanentWorkFailure("event_malformed", "event has no data.object");
     }
 
     /** Stripe answers 404 for the invoice: deleted (or the API key belongs to another Stripe account). */

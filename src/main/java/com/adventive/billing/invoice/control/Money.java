@@ -79,18 +79,6 @@ public final class Money {
         return formatMajor(major, code, displayScale(major, code, digits));
     }
 
-    /** Stripe's decimal strings ({@code "0.0125"}); empty or unparsable input renders as empty. */
-    public static String formatMinorDecimalString(String minorUnits, String currency) {
-        if (minorUnits == null || minorUnits.isBlank()) {
-            return "";
-        }
-        try {
-            return formatMinor(new BigDecimal(minorUnits.trim()), currency);
-        } catch (NumberFormatException e) {
-            return "";
-        }
-    }
-
     /**
      * Digits after the point: the Stripe exponent, or more when the value has sub-minor precision.
      * A currency that ISO treats as whole units but Stripe keeps two-decimal (ISK) drops ".00"

@@ -25,8 +25,6 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class RenderPermits {
 
-    private static final int DEFAULT_CONCURRENCY = 2;
-    private static final int MAX_CONCURRENCY = 64;
 
     @Inject
     Settings settings;
@@ -45,7 +43,7 @@ public class RenderPermits {
     @PostConstruct
     void sizeFromSettings() {
         // read at start, like the activation spec's maxConcurrency that takes the same value
-        size(settings.integer("RENDER_CONCURRENCY", DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY));
+        size(settings.renderConcurrency());
     }
 
     private void size(int permitCount) {

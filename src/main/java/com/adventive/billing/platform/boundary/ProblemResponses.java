@@ -18,16 +18,7 @@ public final class ProblemResponses {
     private ProblemResponses() {
     }
 
-    /** A problem answer whose title is the standard phrase for the status (as RFC 9457 asks for about:blank). */
-    public static Response problem(int status, String detail) {
-        return problem(status, standardTitle(status), detail);
-    }
-
-    public static Response problem(int status, String title, String detail) {
-        return builder(status, title, detail, null).build();
-    }
-
-    /** As {@link #problem(int, String, String)} with a machine-readable {@code code}; add headers before build(). */
+    /** A problem answer with a machine-readable {@code code}; add headers before build(). */
     public static Response.ResponseBuilder builder(int status, String title, String detail, String code) {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", "about:blank")

@@ -39,7 +39,6 @@ public class BucketGateway {
      * nothing else may reach the bucket or the disk.
      */
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}/[A-Za-z0-9-]{1,64}(\\.v[1-9][0-9]{0,3})?\\.pdf");
-    private static final String DEFAULT_DIR = "data/bucket";
 
     @Inject
     Settings settings;
@@ -115,21 +114,16 @@ public class BucketGateway {
     }
 
     private Path directory() {
-        return Path.of(settings.text("BUCKET_DIR", DEFAULT_DIR)).toAbsolutePath();
+        return Path.of(settings.bucketDir()).toAbsolutePath();
     }
 
     private Optional<S3Settings> s3Settings() {
-        Optional<String> endpoint = settings.optional("BUCKET_ENDPOINT");
+        Optional<String> endpoint = settings.bucketEndpoint();
         if (endpoint.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new S3Settings(endpoint.get(),
-                settings.text("BUCKET_REGION", "auto"),
-                settings.optional("BUCKET_NAME").orElseThrow(() -> new InvalidSettingException("BUCKET_NAME", "is not set")),
-                settings.optional("BUCKET_ACCESS_KEY_ID").orElseThrow(
-                        () -> new InvalidSettingException("BUCKET_ACCESS_KEY_ID", "is not set")),
-                settings.optional("BUCKET_SECRET_ACCESS_KEY").orElseThrow(
-                        () -> new InvalidSettingException("BUCKET_SECRET_ACCESS_KEY", "is not set"))));
+        return Optional.of(new S3Settings(endpoint.get(), settings.bucketRegion(), settings.bucketName(),
+                settings.bucketAccessKeyId(), settings.bucketSecretAccessKey()));
     }
 
     private S3Client client(S3Settings s3) {

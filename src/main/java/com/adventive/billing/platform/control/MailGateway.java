@@ -1,5 +1,6 @@
 package com.adventive.billing.platform.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.entity.OutgoingMail;
 import jakarta.activation.DataHandler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.PasswordAuthentication;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -53,7 +55,6 @@ import java.util.regex.Pattern;
 public class MailGateway {
 
     private static final Logger LOG = Logger.getLogger(MailGateway.class.getName());
-    private static final String DEFAULT_OUTBOX = "data/outbox";
     private static final Pattern SAFE_FILE = Pattern.compile("[^A-Za-z0-9._-]");
 
     @Inject
@@ -64,11 +65,34 @@ public class MailGateway {
      * body (354 to DATA) and before its first byte is written — from there on a crash may leave the
      * outcome unknown — so the caller can record exactly that. If it throws, nothing is transmitted.
      *
-     * @throws MessagingException the server did not take the message; sending again is safe
+     * @throws MailRefusedException the server did not take the message; sending again is safe
      * @throws MailOutcomeUnknownException the message was transmitted and no answer came; do not resend
      */
-    public void send(OutgoingMail mail, Runnable beforeTransmit) throws MessagingException, MailOutcomeUnknownException {
-        Optional<String> host = settings.optional("SMTP_HOST");
+    public void send(OutgoingMail mail, Runnable beforeTransmit) throws MailRefusedException, MailOutcomeUnknownException {
+        try {
+            transmit(mail, beforeTransmit);
+        } catch (MessagingException e) {
+            throw new MailRefusedException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The address in its canonical form ({@code local@domain}), or empty when it is not one
+     * address that SMTP can deliver to.
+     */
+    public static Optional<String> deliverableAddress(String address) {
+        if (address == null || address.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new InternetAddress(address.trim(), true).getAddress());
+        } catch (AddressException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void transmit(OutgoingMail mail, Runnable beforeTransmit) throws MessagingException, MailOutcomeUnknownException {
+        Optional<String> host = settings.smtpHost();
         Session session = session(host);
         Transmission transmission = new Transmission(beforeTransmit);
         MimeMessage message = build(session, mail, transmission);
@@ -86,7 +110,7 @@ public class MailGateway {
             closeQuietly(transport, mail.messageId());
             if (unknown) {
                 throw new MailOutcomeUnknownException(mail.messageId(), "the SMTP server received the whole message "
-                        + "and then gave no reply (" + describe(e) + "); it may have been delivered", e);
+                        + "and then gave no reply (" + Texts.describe(e, 500) + "); it may have been delivered", e);
             }
             throw e;
         }
@@ -96,7 +120,7 @@ public class MailGateway {
 
     /** For health: can we open a TCP connection to the SMTP server? (true for the outbox folder) */
     public boolean reachable(int timeoutMillis) {
-        Optional<String> host = settings.optional("SMTP_HOST");
+        Optional<String> host = settings.smtpHost();
         if (host.isEmpty()) {
             return true;
         }
@@ -109,7 +133,7 @@ public class MailGateway {
     }
 
     public String mode() {
-        return settings.optional("SMTP_HOST").isPresent() ? "smtp" : "outbox";
+        return settings.smtpHost().isPresent() ? "smtp" : "outbox";
     }
 
     private Session session(Optional<String> host) {
@@ -124,14 +148,14 @@ public class MailGateway {
             props.put("mail.smtp.writetimeout", timeoutMillis);
             // Once the message is accepted, waiting for QUIT's reply can only delay or fail a done send.
             props.put("mail.smtp.quitwait", "false");
-            boolean startTls = settings.flag("SMTP_STARTTLS", true);
+            boolean startTls = settings.smtpStartTls();
             props.put("mail.smtp.starttls.enable", Boolean.toString(startTls));
             props.put("mail.smtp.starttls.required", Boolean.toString(startTls));
         }
-        Optional<String> user = settings.optional("SMTP_USER");
+        Optional<String> user = settings.smtpUser();
         if (host.isPresent() && user.isPresent()) {
             props.put("mail.smtp.auth", "true");
-            String password = settings.text("SMTP_PASSWORD", "");
+            String password = settings.smtpPassword();
             return Session.getInstance(props, new Authenticator() {
                 @Override
                 protected PasswordAuthentication getPasswordAuthentication() {
@@ -143,7 +167,7 @@ public class MailGateway {
     }
 
     private int smtpPort() {
-        return settings.integer("SMTP_PORT", 587, 1, 65_535);
+        return settings.smtpPort();
     }
 
     private static MimeMessage build(Session session, OutgoingMail mail, Transmission transmission)
@@ -173,7 +197,7 @@ public class MailGateway {
     }
 
     private void writeToOutbox(MimeMessage message, String messageId) throws MessagingException {
-        Path dir = Path.of(settings.text("MAIL_OUTBOX_DIR", DEFAULT_OUTBOX)).toAbsolutePath();
+        Path dir = Path.of(settings.mailOutboxDir()).toAbsolutePath();
         String name = SAFE_FILE.matcher(messageId.replaceAll("[<>]", "")).replaceAll("_") + ".eml";
         try {
             Files.createDirectories(dir);
@@ -208,17 +232,6 @@ public class MailGateway {
         } catch (MessagingException | RuntimeException e) {
             LOG.log(Level.FINE, "Closing the SMTP connection after " + messageId + " failed", e);
         }
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && text.length() < 500; t = t.getCause()) {
-            if (!text.isEmpty()) {
-                text.append(" <- ");
-            }
-            text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip());
-        }
-        return text.toString();
     }
 
     /** Where the message body stands on its way to the server. */

@@ -1,5 +1,6 @@
 package com.adventive.billing.platform.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.entity.OperationalEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,7 @@ public class OperationalLog {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void record(OperationalContext context, String eventType, String detail) {
-        String trimmed = detail == null ? null : truncate(detail);
+        String trimmed = detail == null ? null : Texts.truncate(detail, MAX_DETAIL);
         em.persist(new OperationalEvent(Clock.nowUtc(), eventType, context.stripeEventId(),
                 context.stripeInvoiceId(), context.acctId(), context.workItemId(), trimmed));
         LOG.info(logLine(context, eventType, trimmed));
@@ -51,7 +52,4 @@ public class OperationalLog {
         }
     }
 
-    private static String truncate(String detail) {
-        return detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL - 1) + "…";
-    }
 }

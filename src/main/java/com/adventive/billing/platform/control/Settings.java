@@ -142,4 +142,108 @@ public class Settings {
     public Duration smtpTimeout() {
         return Duration.ofSeconds(integer("SMTP_TIMEOUT_SECONDS", 30, 1, 600));
     }
+
+    /** Most renders at once, queue and operators together; the JMS activation spec reads the same value at start. */
+    public int renderConcurrency() {
+        return integer("RENDER_CONCURRENCY", 2, 1, 64);
+    }
+
+    // --- Seller (the block on every invoice) ---
+
+    public String sellerName() {
+        return text("SELLER_NAME", "Adventive");
+    }
+
+    /** Address lines, separated by ';' in the setting. */
+    public List<String> sellerAddressLines() {
+        return Arrays.stream(text("SELLER_ADDRESS", "").split(";")).map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
+    public String sellerEmail() {
+        return text("SELLER_EMAIL", "billing@adventive.com");
+    }
+
+    public Optional<String> sellerTaxId() {
+        return optional("SELLER_TAX_ID");
+    }
+
+    // --- Bucket (Cloudflare R2 or any S3 API; a folder when no endpoint is set) ---
+
+    public Optional<String> bucketEndpoint() {
+        return optional("BUCKET_ENDPOINT");
+    }
+
+    public String bucketRegion() {
+        return text("BUCKET_REGION", "auto");
+    }
+
+    public String bucketName() {
+        return required("BUCKET_NAME", "is required when BUCKET_ENDPOINT is set");
+    }
+
+    public String bucketAccessKeyId() {
+        return required("BUCKET_ACCESS_KEY_ID", "is required when BUCKET_ENDPOINT is set");
+    }
+
+    public String bucketSecretAccessKey() {
+        return required("BUCKET_SECRET_ACCESS_KEY", "is required when BUCKET_ENDPOINT is set");
+    }
+
+    public String bucketDir() {
+        return text("BUCKET_DIR", "data/bucket");
+    }
+
+    // --- SMTP (Mailgun's relay in production; an .eml outbox folder when no host is set) ---
+
+    public Optional<String> smtpHost() {
+        return optional("SMTP_HOST");
+    }
+
+    public int smtpPort() {
+        return integer("SMTP_PORT", 587, 1, 65_535);
+    }
+
+    public Optional<String> smtpUser() {
+        return optional("SMTP_USER");
+    }
+
+    public String smtpPassword() {
+        return text("SMTP_PASSWORD", "");
+    }
+
+    public boolean smtpStartTls() {
+        return flag("SMTP_STARTTLS", true);
+    }
+
+    public String mailOutboxDir() {
+        return text("MAIL_OUTBOX_DIR", "data/outbox");
+    }
+
+    // --- Operator access (Cloudflare Access) ---
+
+    public static final String ADMIN_SERVICE_TOKENS = "ADMIN_SERVICE_TOKENS";
+    public static final String CF_ACCESS_TEAM_DOMAIN = "CF_ACCESS_TEAM_DOMAIN";
+    public static final String CF_ACCESS_AUD = "CF_ACCESS_AUD";
+    public static final String CF_ACCESS_CERTS_URL = "CF_ACCESS_CERTS_URL";
+
+    /** Entries of the form {@code <client-id>:<sha256-hex-of-secret>}. */
+    public List<String> adminServiceTokens() {
+        return list(ADMIN_SERVICE_TOKENS);
+    }
+
+    public Optional<String> cfAccessTeamDomain() {
+        return optional(CF_ACCESS_TEAM_DOMAIN);
+    }
+
+    public List<String> cfAccessAudiences() {
+        return list(CF_ACCESS_AUD);
+    }
+
+    public Optional<String> cfAccessCertsUrl() {
+        return optional(CF_ACCESS_CERTS_URL);
+    }
+
+    private String required(String name, String why) {
+        return optional(name).orElseThrow(() -> new InvalidSettingException(name, why));
+    }
 }

@@ -1,11 +1,15 @@
 package com.adventive.billing.platform.control;
 
+import com.stripe.Stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
 import com.stripe.model.Invoice;
 import com.stripe.model.InvoiceLineItem;
 import com.stripe.model.Price;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.net.ApiResource;
+import com.stripe.net.Webhook;
 import com.stripe.param.InvoiceLineItemListParams;
 import com.stripe.param.PriceRetrieveParams;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +42,25 @@ public class StripeGateway {
 
     public boolean isConfigured() {
         return settings.stripeSecretKey().isPresent();
+    }
+
+    /** Stripe's own default: events signed more than five minutes ago are refused as replays. */
+    public static final long WEBHOOK_TOLERANCE_SECONDS = Webhook.DEFAULT_TOLERANCE;
+
+    /** Checks one {@code Stripe-Signature} header against one signing secret, as Stripe specifies it. */
+    public static void verifyWebhookSignature(String payload, String signatureHeader, String secret)
+            throws SignatureVerificationException {
+        Webhook.Signature.verifyHeader(payload, signatureHeader, secret, WEBHOOK_TOLERANCE_SECONDS);
+    }
+
+    /** The API version this client speaks; an event's object in this version can be read as is. */
+    public static String apiVersion() {
+        return Stripe.API_VERSION;
+    }
+
+    /** An invoice as stripe-java models it, from the JSON of an event's {@code data.object}. */
+    public Invoice invoiceFromJson(String json) {
+        return ApiResource.GSON.fromJson(json, Invoice.class);
     }
 
     public Invoice retrieveInvoice(String invoiceId) throws StripeException {

@@ -1,10 +1,9 @@
 package com.adventive.billing.webhook.boundary;
 
-import com.adventive.billing.platform.boundary.ProblemResponses;
+import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.webhook.control.EnvelopeParser;
 import com.adventive.billing.webhook.control.EventIntake;
 import com.adventive.billing.webhook.control.InFlightBodies;
-import com.adventive.billing.webhook.control.MalformedEventException;
 import com.adventive.billing.webhook.control.SignatureHeader;
 import com.adventive.billing.webhook.control.SignatureVerifier;
 import com.adventive.billing.webhook.entity.EventEnvelope;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -41,6 +39,7 @@ public class StripeWebhookResource {
 
     static final int MAX_BODY_BYTES = InFlightBodies.MAX_BODY_BYTES;
     private static final int BUSY_RETRY_AFTER_SECONDS = 5;
+    private static final int STORAGE_RETRY_AFTER_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(StripeWebhookResource.class.getName());
 
     @Inject
@@ -63,17 +62,17 @@ public class StripeWebhookResource {
                             @HeaderParam("Content-Length") Long contentLength,
                             InputStream body) {
         if (!verifier.isConfigured()) {
-            return problem(Response.Status.SERVICE_UNAVAILABLE, "webhook_secret_missing",
+            throw new BillingProblem(503, "webhook_secret_missing",
                     "STRIPE_WEBHOOK_SECRET is not configured; the event was not stored");
         }
         // Judged from the header alone: a request that cannot verify is refused before its body is read.
         switch (SignatureHeader.shapeOf(signature)) {
             case MISSING -> {
-                return problem(Response.Status.BAD_REQUEST, "signature_missing",
+                throw new BillingProblem(400, "signature_missing",
                         "the Stripe-Signature header is missing");
             }
             case MALFORMED -> {
-                return problem(Response.Status.BAD_REQUEST, "signature_malformed",
+                throw new BillingProblem(400, "signature_malformed",
                         "Stripe-Signature is not of the form t=<unix seconds>,v1=<hex signature>");
             }
             case WELL_FORMED -> {
@@ -81,13 +80,12 @@ public class StripeWebhookResource {
             }
         }
         if (contentLength != null && contentLength > MAX_BODY_BYTES) {
-            return tooLarge();
+            throw tooLarge();
         }
         Optional<InFlightBodies.Reservation> room = bodies.reserve(contentLength);
         if (room.isEmpty()) {
-            return problem(Response.Status.SERVICE_UNAVAILABLE, "intake_busy",
-                    "too many webhook bodies are being received at once; retry shortly",
-                    BUSY_RETRY_AFTER_SECONDS);
+            throw BillingProblem.unavailable("intake_busy",
+                    "too many webhook bodies are being received at once; retry shortly", BUSY_RETRY_AFTER_SECONDS);
         }
         try (InFlightBodies.Reservation held = room.get()) {
             return verifyAndStore(signature, body);
@@ -99,25 +97,19 @@ public class StripeWebhookResource {
         try {
             raw = body.readNBytes(MAX_BODY_BYTES + 1);
         } catch (IOException e) {
-            return problem(Response.Status.BAD_REQUEST, "body_unreadable", "request body could not be read");
+            throw new BillingProblem(400, "body_unreadable", "request body could not be read");
         }
         if (raw.length > MAX_BODY_BYTES) {
-            return tooLarge();
+            throw tooLarge();
         }
         String payload = new String(raw, StandardCharsets.UTF_8);
         try {
             verifier.verify(payload, signature);
         } catch (SignatureVerificationException e) {
-            return problem(Response.Status.BAD_REQUEST, "signature_invalid",
+            throw new BillingProblem(400, "signature_invalid",
                     "Stripe-Signature is stale or matches no configured secret");
         }
-        EventEnvelope envelope;
-        try {
-            envelope = EnvelopeParser.parse(payload);
-        } catch (MalformedEventException e) {
-            return problem(Response.Status.BAD_REQUEST, "event_malformed", e.getMessage());
-        }
-        return store(envelope, payload);
+        return store(EnvelopeParser.parse(payload), payload);
     }
 
     private Response store(EventEnvelope envelope, String payload) {
@@ -129,8 +121,8 @@ public class StripeWebhookResource {
                 return accepted(envelope, "duplicate");
             }
             LOG.log(Level.SEVERE, "Could not store Stripe event " + envelope.id() + "; Stripe will retry", e);
-            return problem(Response.Status.SERVICE_UNAVAILABLE, "storage_unavailable",
-                    "the event could not be stored; retry later");
+            throw new BillingProblem(503, "storage_unavailable", "the event could not be stored; retry later",
+                    STORAGE_RETRY_AFTER_SECONDS, e);
         }
         if (outcome instanceof EventIntake.Outcome.Queued queued) {
             workQueue.wakeNew(queued.workItemId());
@@ -156,17 +148,7 @@ public class StripeWebhookResource {
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    private static Response problem(Response.Status status, String code, String detail) {
-        return ProblemResponses.builder(status.getStatusCode(), status.getReasonPhrase(), detail, code).build();
-    }
-
-    private static Response problem(Response.Status status, String code, String detail, int retryAfterSeconds) {
-        return ProblemResponses.builder(status.getStatusCode(), status.getReasonPhrase(), detail, code)
-                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
-    }
-
-    private static Response tooLarge() {
-        return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, "body_too_large",
-                "webhook bodies are limited to " + MAX_BODY_BYTES + " bytes");
+    private static BillingProblem tooLarge() {
+        return new BillingProblem(413, "body_too_large", "webhook bodies are limited to " + MAX_BODY_BYTES + " bytes");
     }
 }

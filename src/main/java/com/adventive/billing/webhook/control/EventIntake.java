@@ -3,7 +3,9 @@ package com.adventive.billing.webhook.control;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.webhook.entity.EventEnvelope;
 import com.adventive.billing.webhook.entity.StripeEvent;
-import com.adventive.billing.work.entity.WorkItem;
+import com.adventive.billing.work.control.WorkHandlers;
+import com.adventive.billing.work.control.WorkSubmission;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -17,6 +19,12 @@ public class EventIntake {
 
     @PersistenceContext(unitName = "billing")
     EntityManager em;
+
+    @Inject
+    WorkHandlers handlers;
+
+    @Inject
+    WorkSubmission work;
 
     public sealed interface Outcome {
         record Queued(long workItemId) implements Outcome { }
@@ -34,7 +42,7 @@ public class EventIntake {
             return new Outcome.Duplicate();
         }
         LocalDateTime now = Clock.nowUtc();
-        boolean handled = HandledEventTypes.handles(envelope.type());
+        boolean handled = handlers.handles(envelope.type());
         LocalDateTime created = envelope.created() == null ? null : Clock.fromEpochSecond(envelope.created());
         em.persist(new StripeEvent(envelope.id(), envelope.type(), envelope.apiVersion(), envelope.objectId(),
                 created, now, handled ? StripeEvent.QUEUED : StripeEvent.IGNORED, payload));
@@ -43,10 +51,7 @@ public class EventIntake {
         }
         // Flush so a duplicate id fails here, not after this method has already answered.
         em.flush();
-        WorkItem item = new WorkItem(envelope.id(), envelope.type(), now);
-        em.persist(item);
-        em.flush();
-        return new Outcome.Queued(item.id());
+        return new Outcome.Queued(work.forStripeEvent(envelope.type(), envelope.id()));
     }
 
     @Transactional

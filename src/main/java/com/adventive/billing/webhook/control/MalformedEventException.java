@@ -1,8 +1,10 @@
 package com.adventive.billing.webhook.control;
 
-/** The request body is not a usable Stripe event; the message is safe to return to the caller. */
-public class MalformedEventException extends Exception {
+import com.adventive.billing.platform.control.BillingProblem;
+
+/** The body is not a usable Stripe event: answered 400 event_malformed, nothing stored. The message is safe to return. */
+public class MalformedEventException extends BillingProblem {
     public MalformedEventException(String message) {
-        super(message);
+        super(400, "event_malformed", message);
     }
 }

@@ -1,8 +1,8 @@
 package com.adventive.billing.webhook.control;
 
 import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.platform.control.StripeGateway;
 import com.stripe.exception.SignatureVerificationException;
-import com.stripe.net.Webhook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,9 +14,6 @@ import java.util.List;
  */
 @ApplicationScoped
 public class SignatureVerifier {
-
-    /** Stripe's own default: events signed more than five minutes ago are refused as replays. */
-    static final long TOLERANCE_SECONDS = Webhook.DEFAULT_TOLERANCE;
 
     @Inject
     Settings settings;
@@ -42,7 +39,7 @@ public class SignatureVerifier {
         SignatureVerificationException last = null;
         for (String secret : secrets) {
             try {
-                Webhook.Signature.verifyHeader(payload, signatureHeader, secret, TOLERANCE_SECONDS);
+                StripeGateway.verifyWebhookSignature(payload, signatureHeader, secret);
                 return;
             } catch (SignatureVerificationException e) {
                 last = e;

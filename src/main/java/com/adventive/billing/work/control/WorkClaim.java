@@ -6,5 +6,5 @@ package com.adventive.billing.work.control;
  *
  * @param attempt the attempt this run is (1 for the first)
  */
-public record WorkClaim(long itemId, String token, int attempt, String eventId, String kind) {
+public record WorkClaim(long itemId, String token, int attempt, String kind, String subject, String eventId) {
 }

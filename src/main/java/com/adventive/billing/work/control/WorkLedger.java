@@ -1,5 +1,6 @@
 package com.adventive.billing.work.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.work.entity.WorkItem;
@@ -62,7 +63,7 @@ public class WorkLedger {
             return Optional.empty();
         }
         WorkItem item = em.find(WorkItem.class, id);
-        return Optional.of(new WorkClaim(id, token, item.attempts(), item.eventId(), item.kind()));
+        return Optional.of(new WorkClaim(id, token, item.attempts(), item.kind(), item.subject(), item.eventId()));
     }
 
     // Completions. Each applies only while the item is still running under the claim that completes
@@ -98,7 +99,7 @@ public class WorkLedger {
                         WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
                 .setParameter("pending", WorkState.PENDING.dbValue())
                 .setParameter("next", now.plus(backoff(claim.attempt())))
-                .setParameter("error", truncate(error))
+                .setParameter("error", Texts.truncate(error, MAX_ERROR))
                 .setParameter("now", now)
                 .setParameter("id", claim.itemId())
                 .setParameter("running", WorkState.RUNNING.dbValue())
@@ -114,7 +115,7 @@ public class WorkLedger {
                         WHERE w.id = :id AND w.state = :running AND w.claimToken = :token""")
                 .setParameter("failed", WorkState.FAILED.dbValue())
                 .setParameter("reason", reason)
-                .setParameter("error", truncate(error))
+                .setParameter("error", Texts.truncate(error, MAX_ERROR))
                 .setParameter("now", Clock.nowUtc())
                 .setParameter("id", claim.itemId())
                 .setParameter("running", WorkState.RUNNING.dbValue())
@@ -296,10 +297,4 @@ public class WorkLedger {
         return delay.compareTo(cap) > 0 ? cap : delay;
     }
 
-    private static String truncate(String error) {
-        if (error == null) {
-            return null;
-        }
-        return error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR - 1) + "…";
-    }
 }

@@ -1,16 +1,11 @@
 package com.adventive.billing.work.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.control.OperationalLog;
-import com.adventive.billing.webhook.entity.StripeEvent;
 import com.adventive.billing.work.entity.WorkState;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,16 +29,13 @@ public class WorkRunner {
     WorkerIdentity identity;
 
     @Inject
-    Instance<WorkHandler> handlers;
+    WorkHandlers handlers;
 
     @Inject
     OperationalLog operationalLog;
 
     @Inject
     WorkGauge gauge;
-
-    @PersistenceContext(unitName = "billing")
-    EntityManager em;
 
     public void run(long workItemId) {
         Optional<WorkClaim> claimed = ledger.claim(workItemId, identity.workerId(), identity.runId());
@@ -87,7 +79,7 @@ public class WorkRunner {
                 claimLost(claim, context, "failed " + e.reason() + ": " + e.getMessage());
             }
         } catch (Exception e) {
-            String error = describe(e);
+            String error = Texts.describe(e, 1500);
             LOG.log(Level.WARNING, "Work item " + claim.itemId() + " attempt " + claim.attempt() + " failed: " + error, e);
             Optional<WorkState> left = ledger.retryLater(claim, error);
             if (left.isEmpty()) {
@@ -111,33 +103,13 @@ public class WorkRunner {
         operationalLog.record(context.operational(), "work_claim_lost", detail);
     }
 
-    private WorkContext contextFor(WorkClaim claim) {
-        StripeEvent event = em.find(StripeEvent.class, claim.eventId());
-        LocalDateTime occurred = event.stripeCreated() != null ? event.stripeCreated() : event.receivedAt();
-        return new WorkContext(claim.itemId(), claim.attempt(), event.eventId(), event.eventType(), event.apiVersion(),
-                event.payload(), occurred == null ? null : occurred.toInstant(ZoneOffset.UTC));
+    private static WorkContext contextFor(WorkClaim claim) {
+        return new WorkContext(claim.itemId(), claim.kind(), claim.subject(), claim.attempt(), claim.eventId());
     }
 
     private WorkHandler handlerFor(String kind) throws PermanentWorkFailure {
-        for (WorkHandler handler : handlers) {
-            if (handler.kind().equals(kind)) {
-                return handler;
-            }
-        }
-        throw new PermanentWorkFailure("no_handler", "no handler for work of kind " + kind);
+        return handlers.forKind(kind)
+                .orElseThrow(() -> new PermanentWorkFailure("no_handler", "no handler for work of kind " + kind));
     }
 
-    private static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && text.length() < 1500; t = t.getCause()) {
-            if (!text.isEmpty()) {
-                text.append(" <- ");
-            }
-            text.append(t.getClass().getSimpleName());
-            if (t.getMessage() != null) {
-                text.append(": ").append(t.getMessage());
-            }
-        }
-        return text.toString();
-    }
 }

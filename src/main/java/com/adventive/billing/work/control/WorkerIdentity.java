@@ -1,5 +1,6 @@
 package com.adventive.billing.work.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,10 +9,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -61,7 +59,7 @@ public class WorkerIdentity {
         if (safeHost.length() > 180) {
             safeHost = safeHost.substring(0, 180);
         }
-        return safeHost + ":" + sha256Hex(serverDir).substring(0, 12);
+        return safeHost + ":" + Texts.sha256Hex(serverDir.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     }
 
     private static String hostName() {
@@ -76,11 +74,4 @@ public class WorkerIdentity {
         }
     }
 
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

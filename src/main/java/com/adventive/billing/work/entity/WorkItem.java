@@ -10,7 +10,8 @@ import jakarta.persistence.Table;
 import java.time.LocalDateTime;
 
 /**
- * The unit of asynchronous work for one stored event. Its state, not the JMS message, is the truth:
+ * One unit of background work: its kind says which handler does it, its subject what it is done to
+ * (a stored Stripe event, a usage ledger record, ...). Its state, not the JMS message, is the truth:
  * messages only wake a worker, and a lost or duplicated message changes nothing.
  */
 @Entity
@@ -21,10 +22,13 @@ public class WorkItem {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
 
+    private String kind;
+
+    private String subject;
+
+    /** Set when the subject is a stored Stripe event (so operational events and the dossier can name it). */
     @Column(name = "event_id")
     private String eventId;
-
-    private String kind;
 
     private String state;
 
@@ -70,9 +74,10 @@ public class WorkItem {
     protected WorkItem() {
     }
 
-    public WorkItem(String eventId, String kind, LocalDateTime now) {
-        this.eventId = eventId;
+    public WorkItem(String kind, String subject, String eventId, LocalDateTime now) {
         this.kind = kind;
+        this.subject = subject;
+        this.eventId = eventId;
         this.state = WorkState.PENDING.dbValue();
         this.attempts = 0;
         this.nextAttemptAt = now;
@@ -83,8 +88,9 @@ public class WorkItem {
     }
 
     public Long id() { return id; }
-    public String eventId() { return eventId; }
     public String kind() { return kind; }
+    public String subject() { return subject; }
+    public String eventId() { return eventId; }
     public WorkState state() { return WorkState.of(state); }
     public int attempts() { return attempts; }
     public LocalDateTime nextAttemptAt() { return nextAttemptAt; }

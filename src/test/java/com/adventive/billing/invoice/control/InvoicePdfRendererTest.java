@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.platform.entity.Texts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,8 +137,8 @@ class InvoicePdfRendererTest {
 
         assertArrayEquals(first.bytes(), second.bytes());
         assertArrayEquals(first.bytes(), third.bytes());
-        assertEquals(RenderedPdf.sha256Hex(first.bytes()), first.sha256());
-        assertEquals(first.sha256(), RenderedPdf.sha256Hex(third.bytes()));
+        assertEquals(Texts.sha256Hex(first.bytes()), first.sha256());
+        assertEquals(first.sha256(), Texts.sha256Hex(third.bytes()));
     }
 
     @Test

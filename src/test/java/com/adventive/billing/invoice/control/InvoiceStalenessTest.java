@@ -8,6 +8,8 @@ import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.webhook.control.StoredEvents;
+import com.adventive.billing.webhook.entity.ReceivedEvent;
 import com.adventive.billing.work.control.WorkContext;
 import com.adventive.billing.work.control.WorkDeferred;
 import com.adventive.billing.work.entity.WorkState;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,6 +35,7 @@ class InvoiceStalenessTest {
 
     private static final Duration RECHECK_AFTER = Duration.ofMinutes(5);
 
+    private final FakeEvents events = new FakeEvents();
     private final FakeSource source = new FakeSource();
     private final FakeMailer mailer = new FakeMailer();
     private final RecordingLog log = new RecordingLog();
@@ -88,25 +92,24 @@ class InvoiceStalenessTest {
     @Test
     void theRecheckRuleItself() {
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
-        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(1, now.minusSeconds(299)), RECHECK_AFTER, now).isEmpty());
-        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(1, now.minusSeconds(301)), RECHECK_AFTER, now).isPresent());
-        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(2, now), RECHECK_AFTER, now).isPresent());
-        assertTrue(InvoiceFinalizedHandler.recheckReason(ctx(1, null), RECHECK_AFTER, now).isPresent(), "unknown age");
+        assertTrue(InvoiceFinalizedHandler.recheckReason(1, now.minusSeconds(299), RECHECK_AFTER, now).isEmpty());
+        assertTrue(InvoiceFinalizedHandler.recheckReason(1, now.minusSeconds(301), RECHECK_AFTER, now).isPresent());
+        assertTrue(InvoiceFinalizedHandler.recheckReason(2, now, RECHECK_AFTER, now).isPresent());
+        assertTrue(InvoiceFinalizedHandler.recheckReason(1, null, RECHECK_AFTER, now).isPresent(), "unknown age");
     }
 
     // --- fakes ---
 
-    private static WorkContext ctx(int attempt, Instant occurredAt) {
-        return new WorkContext(1, attempt, "evt_1", "invoice.finalized", "2025-08-27.basil", "{}", occurredAt);
-    }
-
-    private static WorkContext context(int attempt, Duration age) {
-        return ctx(attempt, Instant.now().minus(age));
+    /** The work for event evt_1, which Stripe created {@code age} ago. */
+    private WorkContext context(int attempt, Duration age) {
+        events.occurredAt = Instant.now().minus(age);
+        return new WorkContext(1, InvoiceFinalizedHandler.INVOICE_FINALIZED, "evt_1", attempt, "evt_1");
     }
 
     private InvoiceFinalizedHandler handler() {
         InvoiceFinalizedHandler h = new InvoiceFinalizedHandler();
         h.source = source;
+        h.events = events;
         h.preparer = new InvoicePreparer() {
             @Override
             public PreparedInvoice prepare(LoadedInvoice loaded, OperationalContext context) {
@@ -130,13 +133,23 @@ class InvoiceStalenessTest {
         return h;
     }
 
+    static final class FakeEvents extends StoredEvents {
+        Instant occurredAt;
+
+        @Override
+        public Optional<ReceivedEvent> read(String eventId) {
+            return Optional.of(new ReceivedEvent(eventId, InvoiceFinalizedHandler.INVOICE_FINALIZED,
+                    "2025-08-27.basil", occurredAt, null));
+        }
+    }
+
     static final class FakeSource extends InvoiceSource {
         String currentStatus = "open";
         boolean deleted;
         int statusChecks;
 
         @Override
-        public LoadedInvoice load(WorkContext context) {
+        public LoadedInvoice load(ReceivedEvent event) {
             Invoice invoice = new Invoice();
             invoice.setId("in_1");
             invoice.setStatus("open");

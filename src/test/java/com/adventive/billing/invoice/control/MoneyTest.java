@@ -67,7 +67,6 @@ class MoneyTest {
             "kwd | 1234.5       | KWD 1.2345",
     })
     void formatsSubMinorUnitPricesExactly(String currency, String minorDecimal, String expected) {
-        assertEquals(expected, Money.formatMinorDecimalString(minorDecimal, currency));
         assertEquals(expected, Money.formatMinor(new BigDecimal(minorDecimal), currency));
     }
 
@@ -75,9 +74,6 @@ class MoneyTest {
     void missingOrGarbledAmountsRenderEmpty() {
         assertEquals("", Money.formatOrEmpty(null, "usd"));
         assertEquals("", Money.formatMinor(null, "usd"));
-        assertEquals("", Money.formatMinorDecimalString(null, "usd"));
-        assertEquals("", Money.formatMinorDecimalString("  ", "usd"));
-        assertEquals("", Money.formatMinorDecimalString("12,5", "usd"));
     }
 
     @Test

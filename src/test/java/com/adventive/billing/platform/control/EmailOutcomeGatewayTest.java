@@ -3,7 +3,6 @@ package com.adventive.billing.platform.control;
 import com.adventive.billing.it.support.DroppingSmtpServer;
 import com.adventive.billing.it.support.DroppingSmtpServer.Behaviour;
 import com.adventive.billing.platform.entity.OutgoingMail;
-import jakarta.mail.MessagingException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -31,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * MailGateway against a real SMTP conversation (Angus Mail, the provider Liberty ships) with a
  * server that fails at each step: only a failure after the whole message went out, with no reply
  * to it, is "outcome unknown"; everything before it, and a definite refusal, is a plain
- * MessagingException; a 250 is a send, whatever QUIT does afterwards.
+ * MailRefusedException; a 250 is a send, whatever QUIT does afterwards.
  */
 class EmailOutcomeGatewayTest {
 
@@ -87,7 +86,7 @@ class EmailOutcomeGatewayTest {
     void aRefusedRecipientTransmitsNothingAndMayBeRetried() {
         for (Behaviour refusal : List.of(Behaviour.REFUSE_RECIPIENT, Behaviour.REJECT_RECIPIENT)) {
             smtp.behave(refusal);
-            MessagingException refused = assertThrows(MessagingException.class,
+            MailRefusedException refused = assertThrows(MailRefusedException.class,
                     () -> gateway.send(mail("rcpt@customer.example"), transmitStarts::incrementAndGet));
             assertTrue(!(refused.getCause() instanceof MailOutcomeUnknownException), refusal.name());
         }
@@ -98,7 +97,7 @@ class EmailOutcomeGatewayTest {
     @Test
     void aDefiniteRefusalOfTheWholeMessageMayBeRetried() {
         smtp.behave(Behaviour.REFUSE_AFTER_DATA);
-        assertThrows(MessagingException.class,
+        assertThrows(MailRefusedException.class,
                 () -> gateway.send(mail("refused@customer.example"), transmitStarts::incrementAndGet));
         assertEquals(1, smtp.transmissionsTo("refused@customer.example"));
     }
@@ -112,7 +111,7 @@ class EmailOutcomeGatewayTest {
         }
         MailGateway nowhere = gatewayFor(Map.of("SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(closedPort),
                 "SMTP_STARTTLS", "false", "SMTP_TIMEOUT_SECONDS", "2"));
-        assertThrows(MessagingException.class, () -> nowhere.send(mail("nowhere@customer.example"),
+        assertThrows(MailRefusedException.class, () -> nowhere.send(mail("nowhere@customer.example"),
                 transmitStarts::incrementAndGet));
         assertEquals(0, transmitStarts.get());
     }

@@ -23,9 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WorkClaimsTest {
 
-    private static final WorkClaim CLAIM = new WorkClaim(7, "token-a", 2, "evt_1", "invoice.finalized");
-    private static final WorkContext CONTEXT = new WorkContext(7, 2, "evt_1", "invoice.finalized", null, "{}",
-            Instant.now());
+    private static final WorkClaim CLAIM = new WorkClaim(7, "token-a", 2, "invoice.finalized", "evt_1", "evt_1");
+    private static final WorkContext CONTEXT = new WorkContext(7, "invoice.finalized", "evt_1", 2, "evt_1");
 
     private final RecordingLedger ledger = new RecordingLedger();
     private final RecordingLog log = new RecordingLog();
@@ -129,11 +128,11 @@ class WorkClaimsTest {
         leases.beat(start + seconds(4));
         assertEquals(List.of("renew token-a"), ledger.calls);
 
-        WorkClaim next = new WorkClaim(8, "token-b", 1, "evt_2", "invoice.finalized");
+        WorkClaim next = new WorkClaim(8, "token-b", 1, "invoice.finalized", "evt_2", "evt_2");
         leases.track(next);
         leases.untrack(next);
         assertEquals(1, leases.liveRuns(), "only the run of item 7 is left");
-        leases.untrack(new WorkClaim(7, "a later claim's token", 3, "evt_1", "invoice.finalized"));
+        leases.untrack(new WorkClaim(7, "a later claim's token", 3, "invoice.finalized", "evt_1", "evt_1"));
         assertEquals(1, leases.liveRuns(), "a run untracks only its own claim");
     }
 
