@@ -137,7 +137,7 @@ public class AdminAccountsResource {
         if (after != null && !Ids.ACCOUNT.matches(after)) {
             throw problem(400, "invalid_after", "after must be an acct_… id (the previous page's next_after)");
         }
-        return directory.list(billedBy, after, limit(limit));
+        return directory.list(billedBy, after, AdminRequests.limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
     }
 
     private static void validAcctId(String acctId) {
@@ -152,21 +152,6 @@ public class AdminAccountsResource {
             throw problem(400, "invalid_billed_by", "billed_by must be " + BILLED_BY_VALUES);
         }
         return billedBy;
-    }
-
-    private static int limit(String raw) {
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw problem(400, "invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static JsonObject jsonObject(String body) {

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 public class AdminOperationalEventsResource {
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z_]{0,59}");
-    private static final int DEFAULT_LIMIT = 50;
-    private static final int MAX_LIMIT = 500;
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
 
     @Inject
     AdminQueries queries;
@@ -42,22 +42,7 @@ public class AdminOperationalEventsResource {
         if (account != null && !Ids.ACCOUNT.matches(account)) {
             throw AdminRequests.invalid("account must look like acct_…");
         }
-        return queries.operationalEvents(type, instant(since), account, id(beforeId), limit(limit));
-    }
-
-    static int limit(String raw) {
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw AdminRequests.invalid("limit must be a whole number from 1 to " + MAX_LIMIT);
+        return queries.operationalEvents(type, instant(since), account, id(beforeId), AdminRequests.limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
     }
 
     static Long id(String raw) {

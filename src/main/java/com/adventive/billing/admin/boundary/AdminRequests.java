@@ -36,4 +36,20 @@ final class AdminRequests {
         }
         return invoiceId;
     }
+
+    /** A page size from a query parameter: absent means {@code defaultLimit}, anything else must be 1 to {@code maxLimit}. */
+    static int limit(String raw, int defaultLimit, int maxLimit) {
+        if (raw == null) {
+            return defaultLimit;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= 1 && value <= maxLimit) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw BillingProblem.badRequest("invalid_limit", "limit must be a whole number from 1 to " + maxLimit);
+    }
 }

@@ -42,7 +42,7 @@ public class AdminWorkResource {
     public Page<WorkItemView> list(@QueryParam("state") String state, @QueryParam("limit") String limit,
                                    @QueryParam("before_id") String beforeId) {
         return queries.workItems(state(state), AdminOperationalEventsResource.id(beforeId),
-                AdminOperationalEventsResource.limit(limit));
+                AdminRequests.limit(limit, AdminOperationalEventsResource.DEFAULT_LIMIT, AdminOperationalEventsResource.MAX_LIMIT));
     }
 
     @POST

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public class StripeStatus {
 
     private static final Duration CACHE = Duration.ofSeconds(60);
+    /** A failed probe is retried sooner, so a recovered Stripe (or a fixed key) shows within seconds. */
+    private static final Duration CACHE_WHEN_DOWN = Duration.ofSeconds(5);
     private static final int TIMEOUT_MS = 2_000;
 
     @Inject
@@ -33,7 +35,7 @@ public class StripeStatus {
         Reading reading = last.get();
         Instant now = Instant.now();
         if (reading != null && reading.keyFingerprint().equals(fingerprint)
-                && Duration.between(reading.at(), now).compareTo(CACHE) < 0) {
+                && Duration.between(reading.at(), now).compareTo(reading.connected() ? CACHE : CACHE_WHEN_DOWN) < 0) {
             return reading.connected();
         }
         boolean connected = probe();

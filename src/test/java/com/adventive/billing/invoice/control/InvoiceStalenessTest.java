@@ -36,6 +36,7 @@ class InvoiceStalenessTest {
     private static final Duration RECHECK_AFTER = Duration.ofMinutes(5);
 
     private final FakeEvents events = new FakeEvents();
+    private Optional<String> stripeKey = Optional.of("sk_test_staleness");
     private final FakeSource source = new FakeSource();
     private final FakeMailer mailer = new FakeMailer();
     private final RecordingLog log = new RecordingLog();
@@ -80,6 +81,16 @@ class InvoiceStalenessTest {
         assertEquals(WorkState.DONE, handler.handle(context(3, Duration.ofDays(2))));
         assertEquals(1, source.statusChecks);
         assertEquals(1, mailer.sends);
+    }
+
+    @Test
+    void withoutAStripeKeyARetryIsSentOnTheEventsCopyAndSaysSo() throws Exception {
+        stripeKey = Optional.empty();
+        source.currentStatus = "void";
+        assertEquals(WorkState.DONE, handler.handle(context(2, Duration.ofMinutes(10))));
+        assertEquals(0, source.statusChecks, "no Stripe to ask on a local run");
+        assertEquals(1, mailer.sends);
+        assertEquals(List.of("invoice_status_unchecked"), log.types);
     }
 
     @Test
@@ -128,6 +139,11 @@ class InvoiceStalenessTest {
             @Override
             public Duration invoiceStatusRecheckAfter() {
                 return RECHECK_AFTER;
+            }
+
+            @Override
+            public Optional<String> stripeSecretKey() {
+                return stripeKey;
             }
         };
         return h;
