@@ -317,6 +317,40 @@ class RunbookIT {
             assertEquals(3, report.path("accounts_checked").asLong(), "delivered, retried and the fixed orphan: " + report);
         });
 
+        // --- Move a cohort from the legacy system to the worker ---
+        run(command("GET", "/admin/accounts?billed_by=legacy&limit=500", jq(".items[] | {acct_id, stripe_customer_id}")),
+                null, out -> {
+                    assertTrue(out.stream().anyMatch(a -> legacy.acctId().equals(a.path("acct_id").asText())
+                            && legacy.customerId().equals(a.path("stripe_customer_id").asText())), out.toString());
+                    assertTrue(out.stream().allMatch(a -> List.of("acct_id", "stripe_customer_id").equals(fieldNames(a))));
+                });
+        run(command("PUT", "/admin/accounts/acct_8Hq2Lm4Xr7Tz", jq(".")), null, out -> {
+            JsonNode account = single(out);
+            assertEquals("acct_8Hq2Lm4Xr7Tz", account.path("acct_id").asText(), account.toString());
+            assertEquals("cus_Q8x2LmN4pR7sT1", account.path("stripe_customer_id").asText(), account.toString());
+            assertEquals("stripe", account.path("billed_by").asText(), account.toString());
+        });
+        run(command("GET", "/admin/accounts/acct_8Hq2Lm4Xr7Tz",
+                jq("{acct_id, stripe_customer_id, billed_by, updated_at, updated_by}")), null, out -> {
+                    JsonNode account = single(out);
+                    assertEquals("stripe", account.path("billed_by").asText(), account.toString());
+                    assertFalse(account.path("updated_by").asText().isBlank(), "who moved it: " + account);
+                });
+        run(command("GET", "/admin/events?type=account_changed&account=acct_8Hq2Lm4Xr7Tz", jq(".items[]")), null,
+                out -> {
+                    assertFalse(out.isEmpty(), "the move is on record");
+                    assertTrue(out.stream().allMatch(e -> "account_changed".equals(e.path("type").asText())), out.toString());
+                });
+        run(command("GET", "/admin/events?type=double_billing_risk&limit=50",
+                jq(".items[] | {occurred_at, invoice_id, acct_id, detail}")), null, out ->
+                assertEquals(List.of(legacy.invoiceId()), out.stream().map(e -> e.path("invoice_id").asText()).toList()));
+        run(command("GET", "/admin/events?type=account_conflict&limit=50",
+                jq(".items[] | {occurred_at, invoice_id, acct_id, detail}")), null, out ->
+                assertEquals(List.of(), out, "no invoice named an account other than its customer's"));
+        // --- An invoice not delivered because Stripe no longer has it open: none in this story ---
+        run(command("GET", "/admin/events?type=invoice_not_deliverable&limit=20", jq(".items[]")), null, out ->
+                assertEquals(List.of(), out, "every invoice here was open when it was sent"));
+
         List<String> unchecked = runbook.stream().filter(c -> !checked.contains(c)).map(Curl::source).toList();
         assertEquals(List.of(), unchecked, "runbook commands with no step in RunbookIT that checks what they show");
     }
