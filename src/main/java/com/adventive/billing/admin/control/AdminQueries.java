@@ -1,6 +1,7 @@
 package com.adventive.billing.admin.control;
 
 import com.adventive.billing.admin.entity.AdminViews.EmailAttempt;
+import com.adventive.billing.admin.entity.AdminViews.AdjustmentView;
 import com.adventive.billing.admin.entity.AdminViews.InvoiceDossier;
 import com.adventive.billing.admin.entity.AdminViews.LifecycleEventView;
 import com.adventive.billing.admin.entity.AdminViews.LifecycleView;
@@ -13,6 +14,7 @@ import com.adventive.billing.admin.entity.PdfVersionView;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoicePdfVersion;
+import com.adventive.billing.lifecycle.entity.InvoiceAdjustment;
 import com.adventive.billing.lifecycle.entity.InvoiceLifecycle;
 import com.adventive.billing.lifecycle.entity.InvoiceLifecycleEvent;
 import com.adventive.billing.platform.entity.OperationalEvent;
@@ -79,7 +81,17 @@ public class AdminQueries {
                 row == null ? null : row.invUuid(), row == null ? null : row.invoiceNumber(),
                 row == null ? null : row.currency(), row == null ? null : row.total(),
                 row == null ? null : row.amountDue(), row == null ? null : row.customerEmail(), pdf, pdfVersions,
-                received, work, emails, operational, lifecycle(invoiceId), lifecycleHistory(invoiceId)));
+                received, work, emails, operational, lifecycle(invoiceId), lifecycleHistory(invoiceId),
+                adjustments(invoiceId)));
+    }
+
+    private List<AdjustmentView> adjustments(String invoiceId) {
+        return em.createQuery("SELECT a FROM InvoiceAdjustment a WHERE a.stripeInvoiceId = :id OR a.chargeId IN "
+                                + "(SELECT c.chargeId FROM InvoiceAdjustment c WHERE c.stripeInvoiceId = :id "
+                                + "AND c.chargeId IS NOT NULL) ORDER BY a.stripeObjectId", InvoiceAdjustment.class)
+                .setParameter("id", invoiceId).setMaxResults(DOSSIER_EVENTS).getResultList().stream()
+                .map(a -> new AdjustmentView(a.stripeObjectId(), a.kind(), a.chargeId(), a.status(), a.reason(),
+                        a.amount(), a.currency(), instant(a.evidenceDueBy()), instant(a.updatedAt()))).toList();
     }
 
     private LifecycleView lifecycle(String invoiceId) {

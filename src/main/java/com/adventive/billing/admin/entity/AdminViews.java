@@ -13,7 +13,16 @@ public final class AdminViews {
                                  Long total, Long amountDue, String customerEmail, StoredPdfView pdf,
                                  List<PdfVersionView> pdfVersions, List<ReceivedEvent> events, List<WorkItemView> work,
                                  List<EmailAttempt> emails, List<OperationalEventView> operationalEvents,
-                                 LifecycleView lifecycle, List<LifecycleEventView> lifecycleHistory) {
+                                 LifecycleView lifecycle, List<LifecycleEventView> lifecycleHistory,
+                                 List<AdjustmentView> adjustments) {
+    }
+
+    /**
+     * A refund (kind refund, id of the charge), credit note or dispute of the invoice; a dispute shows
+     * when a refund of the invoice names its charge, since Stripe's dispute names only the charge.
+     */
+    public record AdjustmentView(String id, String kind, String chargeId, String status, String reason, Long amount,
+                                 String currency, Instant evidenceDueBy, Instant updatedAt) {
     }
 
     /** Where the invoice stands after it was finalized, merged from every lifecycle event (null before any). */

@@ -1,5 +1,7 @@
 package com.adventive.billing.lifecycle.control;
 
+import com.adventive.billing.lifecycle.entity.AdjustmentSnapshot;
+import com.adventive.billing.lifecycle.entity.InvoiceAdjustment;
 import com.adventive.billing.lifecycle.entity.InvoiceLifecycle;
 import com.adventive.billing.lifecycle.entity.InvoiceLifecycleEvent;
 import com.adventive.billing.lifecycle.entity.InvoiceSnapshot;
@@ -29,11 +31,38 @@ public class LifecycleLedger {
     public record Recorded(boolean firstTime, InvoiceLifecycle state) {
     }
 
+    /** @param firstTime false when this Stripe event was recorded before */
+    public record RecordedAdjustment(boolean firstTime, InvoiceAdjustment state) {
+    }
+
+    public RecordedAdjustment record(String stripeEventId, String eventType, AdjustmentSnapshot copy,
+                                     Instant occurredAt) {
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        boolean firstTime = isNew(stripeEventId);
+        if (firstTime) {
+            em.persist(new InvoiceLifecycleEvent(stripeEventId, eventType, copy,
+                    occurredAt == null ? null : LocalDateTime.ofInstant(occurredAt, ZoneOffset.UTC), now));
+        }
+        InvoiceAdjustment state = em.find(InvoiceAdjustment.class, copy.objectId());
+        if (state == null) {
+            state = new InvoiceAdjustment(copy.objectId(), copy.kind(), now);
+            state.merge(copy, now);
+            em.persist(state);
+        } else {
+            state.merge(copy, now);
+        }
+        em.flush();
+        return new RecordedAdjustment(firstTime, state);
+    }
+
+    private boolean isNew(String stripeEventId) {
+        return em.createQuery("SELECT COUNT(e) FROM InvoiceLifecycleEvent e WHERE e.stripeEventId = :id", Long.class)
+                .setParameter("id", stripeEventId).getSingleResult() == 0;
+    }
+
     public Recorded record(String stripeEventId, String eventType, InvoiceSnapshot copy, Instant occurredAt) {
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        boolean firstTime = em.createQuery(
-                        "SELECT COUNT(e) FROM InvoiceLifecycleEvent e WHERE e.stripeEventId = :id", Long.class)
-                .setParameter("id", stripeEventId).getSingleResult() == 0;
+        boolean firstTime = isNew(stripeEventId);
         if (firstTime) {
             em.persist(new InvoiceLifecycleEvent(stripeEventId, eventType, copy,
                     occurredAt == null ? null : LocalDateTime.ofInstant(occurredAt, ZoneOffset.UTC), now));

@@ -64,6 +64,19 @@ public class InvoiceLifecycleEvent {
         this.recordedAt = now;
     }
 
+    /** A refund, credit note or dispute event: its status and amount; {@code invoiceId} may be null. */
+    public InvoiceLifecycleEvent(String stripeEventId, String eventType, AdjustmentSnapshot copy,
+                                 LocalDateTime occurredAt, LocalDateTime now) {
+        this.stripeEventId = stripeEventId;
+        this.stripeInvoiceId = copy.invoiceId();
+        this.eventType = eventType;
+        this.status = copy.status();
+        this.amountPaid = null;
+        this.declineReason = InvoiceLifecycle.bounded(copy.reason());
+        this.occurredAt = occurredAt;
+        this.recordedAt = now;
+    }
+
     public Long id() { return id; }
     public String stripeEventId() { return stripeEventId; }
     public String stripeInvoiceId() { return stripeInvoiceId; }
