@@ -112,6 +112,23 @@ class InvoiceLifecycleIT {
     }
 
     @Test
+    void aLateEventOfAnEarlierAttemptSendsNoEmail(Db db, WebhookClient webhook, Mailbox mailbox) {
+        String email = uniqueEmail("late-attempt");
+        var invoice = Fixtures.invoiceFinalized().customerEmail(email).build();
+        String attempt1 = paymentFailed(invoice, Fixtures.stripeId("evt_", 24), 1);
+        String attempt2 = paymentFailed(invoice, Fixtures.stripeId("evt_", 24), 2);
+
+        post(webhook, attempt2);
+        awaitWorkState(db, eventId(attempt2), "done");
+        post(webhook, attempt1);
+        awaitWorkState(db, eventId(attempt1), "done");
+
+        assertEquals(1, dunningEmails(mailbox, email).size(), "only the latest attempt is emailed");
+        assertEquals(1, operationalEvents(db, "dunning_skipped", invoice.invoiceId()));
+        assertEquals(2, ((Number) lifecycle(db, invoice.invoiceId()).get("attempt_count")).intValue());
+    }
+
+    @Test
     void anAccountBilledByTheLegacySystemGetsNoDunningEmail(Db db, WebhookClient webhook, Mailbox mailbox) {
         String email = uniqueEmail("legacy-dunning");
         var invoice = Fixtures.invoiceFinalized().customerEmail(email).build();

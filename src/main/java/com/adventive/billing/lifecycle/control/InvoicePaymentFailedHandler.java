@@ -68,6 +68,13 @@ public class InvoicePaymentFailedHandler extends InvoiceLifecycleHandler {
                     + ": no payment_failed email for attempt " + copy.attemptCount());
             return WorkState.DONE;
         }
+        Integer latest = recorded.state().attemptCount();
+        if (latest != null && copy.attemptCount() < latest) {
+            // A late copy of an earlier attempt: the customer was (or is being) told about the later one.
+            operationalLog.record(op, "dunning_skipped", "attempt " + copy.attemptCount() + " arrived after attempt "
+                    + latest + ": no payment_failed email for it");
+            return WorkState.DONE;
+        }
         LoadedInvoice loaded;
         try {
             loaded = source.load(event);
