@@ -1,7 +1,10 @@
 package com.adventive.billing.admin.control;
 
 import com.adventive.billing.admin.entity.AdminViews.EmailAttempt;
+import com.adventive.billing.admin.entity.AdminViews.AdjustmentView;
 import com.adventive.billing.admin.entity.AdminViews.InvoiceDossier;
+import com.adventive.billing.admin.entity.AdminViews.LifecycleEventView;
+import com.adventive.billing.admin.entity.AdminViews.LifecycleView;
 import com.adventive.billing.admin.entity.AdminViews.OperationalEventView;
 import com.adventive.billing.admin.entity.AdminViews.Page;
 import com.adventive.billing.admin.entity.AdminViews.ReceivedEvent;
@@ -11,6 +14,9 @@ import com.adventive.billing.admin.entity.PdfVersionView;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoicePdfVersion;
+import com.adventive.billing.lifecycle.entity.InvoiceAdjustment;
+import com.adventive.billing.lifecycle.entity.InvoiceLifecycle;
+import com.adventive.billing.lifecycle.entity.InvoiceLifecycleEvent;
 import com.adventive.billing.platform.entity.OperationalEvent;
 import com.adventive.billing.webhook.entity.StripeEvent;
 import com.adventive.billing.work.entity.WorkItem;
@@ -75,7 +81,32 @@ public class AdminQueries {
                 row == null ? null : row.invUuid(), row == null ? null : row.invoiceNumber(),
                 row == null ? null : row.currency(), row == null ? null : row.total(),
                 row == null ? null : row.amountDue(), row == null ? null : row.customerEmail(), pdf, pdfVersions,
-                received, work, emails, operational));
+                received, work, emails, operational, lifecycle(invoiceId), lifecycleHistory(invoiceId),
+                adjustments(invoiceId)));
+    }
+
+    private List<AdjustmentView> adjustments(String invoiceId) {
+        return em.createQuery("SELECT a FROM InvoiceAdjustment a WHERE a.stripeInvoiceId = :id OR a.chargeId IN "
+                                + "(SELECT c.chargeId FROM InvoiceAdjustment c WHERE c.stripeInvoiceId = :id "
+                                + "AND c.chargeId IS NOT NULL) ORDER BY a.stripeObjectId", InvoiceAdjustment.class)
+                .setParameter("id", invoiceId).setMaxResults(DOSSIER_EVENTS).getResultList().stream()
+                .map(a -> new AdjustmentView(a.stripeObjectId(), a.kind(), a.chargeId(), a.status(), a.reason(),
+                        a.amount(), a.currency(), instant(a.evidenceDueBy()), instant(a.updatedAt()))).toList();
+    }
+
+    private LifecycleView lifecycle(String invoiceId) {
+        InvoiceLifecycle l = em.find(InvoiceLifecycle.class, invoiceId);
+        return l == null ? null : new LifecycleView(l.status(), l.currency(), l.amountPaid(), instant(l.finalizedAt()),
+                instant(l.paidAt()), instant(l.voidedAt()), instant(l.markedUncollectibleAt()), l.attemptCount(),
+                instant(l.currentNextPaymentAttempt()), l.declineReason(), instant(l.updatedAt()));
+    }
+
+    private List<LifecycleEventView> lifecycleHistory(String invoiceId) {
+        return em.createQuery("SELECT e FROM InvoiceLifecycleEvent e WHERE e.stripeInvoiceId = :id ORDER BY e.id",
+                        InvoiceLifecycleEvent.class).setParameter("id", invoiceId).setMaxResults(DOSSIER_EVENTS)
+                .getResultList().stream().map(e -> new LifecycleEventView(e.stripeEventId(), e.eventType(), e.status(),
+                        e.amountPaid(), e.attemptCount(), instant(e.nextPaymentAttempt()), e.declineReason(),
+                        instant(e.occurredAt()), instant(e.recordedAt()))).toList();
     }
 
     public Optional<BillingInvoice> invoiceRecord(String invoiceId) {

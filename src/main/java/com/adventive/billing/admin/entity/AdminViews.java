@@ -12,7 +12,29 @@ public final class AdminViews {
     public record InvoiceDossier(String invoiceId, String acctId, String invUuid, String invoiceNumber, String currency,
                                  Long total, Long amountDue, String customerEmail, StoredPdfView pdf,
                                  List<PdfVersionView> pdfVersions, List<ReceivedEvent> events, List<WorkItemView> work,
-                                 List<EmailAttempt> emails, List<OperationalEventView> operationalEvents) {
+                                 List<EmailAttempt> emails, List<OperationalEventView> operationalEvents,
+                                 LifecycleView lifecycle, List<LifecycleEventView> lifecycleHistory,
+                                 List<AdjustmentView> adjustments) {
+    }
+
+    /**
+     * A refund (kind refund, id of the charge), credit note or dispute of the invoice; a dispute shows
+     * when a refund of the invoice names its charge, since Stripe's dispute names only the charge.
+     */
+    public record AdjustmentView(String id, String kind, String chargeId, String status, String reason, Long amount,
+                                 String currency, Instant evidenceDueBy, Instant updatedAt) {
+    }
+
+    /** Where the invoice stands after it was finalized, merged from every lifecycle event (null before any). */
+    public record LifecycleView(String status, String currency, Long amountPaid, Instant finalizedAt, Instant paidAt,
+                                Instant voidedAt, Instant markedUncollectibleAt, Integer attemptCount,
+                                Instant nextPaymentAttempt, String declineReason, Instant updatedAt) {
+    }
+
+    /** One lifecycle event as its copy of the invoice described it, in the order the worker recorded them. */
+    public record LifecycleEventView(String eventId, String type, String status, Long amountPaid, Integer attemptCount,
+                                     Instant nextPaymentAttempt, String declineReason, Instant occurredAt,
+                                     Instant recordedAt) {
     }
 
     public record StoredPdfView(String key, String sha256, Long size, Integer pages, Instant storedAt) {

@@ -23,9 +23,10 @@ public class InvoiceEmailRenderer {
 
     public static final String INVOICE_NEW = "invoice_new";
     public static final String INVOICE_NOTIFY = "invoice_notify";
+    public static final String PAYMENT_FAILED = "payment_failed";
 
     /** The template names callers may ask for; a name is never turned into a path unchecked. */
-    public static final Set<String> TEMPLATES = Set.of(INVOICE_NEW, INVOICE_NOTIFY);
+    public static final Set<String> TEMPLATES = Set.of(INVOICE_NEW, INVOICE_NOTIFY, PAYMENT_FAILED);
 
     private final Map<String, EmailTemplates> templates;
 

@@ -23,6 +23,7 @@ public class InvoiceMailer {
 
     public static final String INVOICE_NEW = "invoice_new";
     public static final String INVOICE_NOTIFY = "invoice_notify";
+    public static final String PAYMENT_FAILED = "payment_failed";
 
     @Inject
     InvoiceLedger ledger;
@@ -100,6 +101,51 @@ public class InvoiceMailer {
         ledger.deliverySent(delivery.id());
         operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId
                 + " pdf_sha256=" + pdf.get().sha256());
+        return new Outcome.Sent(messageId);
+    }
+
+    /**
+     * Sends a notice about the invoice that carries no PDF (e.g. {@value #PAYMENT_FAILED}), with the
+     * same once-per-dedupe-key claim, suppression list and outcome-unknown rules as {@link #send}.
+     */
+    public Outcome sendWithoutAttachment(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
+                                         String recipient, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        String to = validRecipient(recipient, op);
+        if (ledger.isSuppressed(to)) {
+            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+            return new Outcome.Suppressed(to);
+        }
+        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
+                messageId(invoice, dedupeKey), null, settings.workLease());
+        EmailDelivery delivery;
+        if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
+            delivery = claimed.delivery();
+        } else if (claim instanceof InvoiceLedger.DeliveryClaim.AlreadySent sent) {
+            return new Outcome.AlreadySent(sent.messageId());
+        } else if (claim instanceof InvoiceLedger.DeliveryClaim.InProgress inProgress) {
+            throw new DeliveryInProgressException(inProgress.messageId());
+        } else {
+            EmailDelivery doubtful = ((InvoiceLedger.DeliveryClaim.InDoubt) claim).delivery();
+            throw outcomeUnknown(template, doubtful.recipient(), doubtful.messageId(),
+                    doubtful.lastError() == null ? "an earlier attempt may have been delivered" : doubtful.lastError(), op);
+        }
+        String messageId = delivery.messageId();
+        RenderedEmail content = emailRenderer.render(template, view);
+        OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
+                content.html(), messageId, null, null, null);
+        try {
+            mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
+        } catch (MailOutcomeUnknownException e) {
+            ledger.deliveryOutcomeUnknown(delivery.id(), e.getMessage());
+            throw outcomeUnknown(template, to, messageId, e.getMessage(), op);
+        } catch (MailRefusedException | RuntimeException e) {
+            ledger.deliveryFailed(delivery.id(), e.getClass().getSimpleName() + ": " + e.getMessage());
+            operationalLog.record(op, "email_failed", template + " to " + to + " failed: " + e.getMessage());
+            throw e;
+        }
+        ledger.deliverySent(delivery.id());
+        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId);
         return new Outcome.Sent(messageId);
     }
 

@@ -186,6 +186,11 @@ public class MailGateway {
         MimeBodyPart bodies = new MimeBodyPart();
         bodies.setContent(alternative);
 
+        if (mail.attachment() == null) { // a notice without a document (payment_failed)
+            message.setContent(alternative);
+            message.saveChanges();
+            return message;
+        }
         MimeBodyPart attachment = new MimeBodyPart();
         attachment.setDataHandler(new DataHandler(new ByteArrayDataSource(mail.attachment(), mail.attachmentContentType())));
         attachment.setFileName(mail.attachmentName());

@@ -246,4 +246,13 @@ public class Settings {
     private String required(String name, String why) {
         return optional(name).orElseThrow(() -> new InvalidSettingException(name, why));
     }
+
+    // --- Invoice lifecycle (payments, dunning) ---
+
+    public static final String DUNNING_EMAILS = "DUNNING_EMAILS";
+
+    /** Whether the worker emails payment_failed notices; off where Stripe's own dunning emails are used. */
+    public boolean dunningEmails() {
+        return flag(DUNNING_EMAILS, true);
+    }
 }
