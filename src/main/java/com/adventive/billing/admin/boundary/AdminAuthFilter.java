@@ -67,6 +67,8 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
 
     /** The first path segment that puts a call behind this filter. */
     static final String ADMIN_SEGMENT = "admin";
+    /** First path segments behind this gate: the admin API, and the usage ledger's door (same callers, same audit). */
+    static final java.util.Set<String> PROTECTED_SEGMENTS = java.util.Set.of(ADMIN_SEGMENT, "usage");
     static final String REALM = "billing-admin";
 
     private static final String CALL_PROPERTY = AdminAuthFilter.class.getName() + ".call";
@@ -175,10 +177,14 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
     static boolean isAdminPath(List<PathSegment> segments) {
         for (PathSegment segment : segments) {
             if (!segment.getPath().isEmpty()) {
-                return ADMIN_SEGMENT.equalsIgnoreCase(segment.getPath());
+                return isProtectedSegment(segment.getPath());
             }
         }
         return false;
+    }
+
+    static boolean isProtectedSegment(String segment) {
+        return PROTECTED_SEGMENTS.contains(segment.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The path as sent (without the query), for the audit; never throws on a malformed query. */

@@ -41,14 +41,17 @@ public class AdminResourceGate implements ContainerRequestFilter {
         }
     }
 
-    /** Whether the resource's path template (class {@code @Path} then method {@code @Path}) starts with /admin. */
+    /**
+     * Whether the resource's path template (class {@code @Path} then method {@code @Path}) starts with
+     * a protected segment: /admin, or /usage (the usage ledger takes the same callers).
+     */
     static boolean isAdminResource(Class<?> resourceClass, Method resourceMethod) {
         String template = pathOf(resourceClass) + "/" + (resourceMethod == null ? "" : pathOf(resourceMethod));
         return Arrays.stream(template.split("/"))
                 .map(String::trim)
                 .filter(segment -> !segment.isEmpty())
                 .findFirst()
-                .map(AdminAuthFilter.ADMIN_SEGMENT::equalsIgnoreCase)
+                .map(AdminAuthFilter::isProtectedSegment)
                 .orElse(false);
     }
 

@@ -255,4 +255,40 @@ public class Settings {
     public boolean dunningEmails() {
         return flag(DUNNING_EMAILS, true);
     }
+
+    // --- Metered usage (usage package). ---
+
+    public static final String USAGE_METRICS = "USAGE_METRICS";
+    public static final String USAGE_MAX_QUANTITY = "USAGE_MAX_QUANTITY";
+    private static final Pattern USAGE_METRIC_NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
+    private static final Pattern METER_EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+
+    /**
+     * Metric name → Stripe meter event name, from {@code USAGE_METRICS} ("metric:event_name,…");
+     * by default {@code impressions} reports to the meter event name {@code impressions}.
+     */
+    public java.util.Map<String, String> usageMetrics() {
+        String raw = text(USAGE_METRICS, "impressions:impressions");
+        java.util.Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        for (String entry : raw.split(",")) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.indexOf(':');
+            String metric = colon < 0 ? trimmed : trimmed.substring(0, colon).trim();
+            String eventName = colon < 0 ? trimmed : trimmed.substring(colon + 1).trim();
+            if (!USAGE_METRIC_NAME.matcher(metric).matches() || !METER_EVENT_NAME.matcher(eventName).matches()) {
+                throw new InvalidSettingException(USAGE_METRICS,
+                        "must be metric:meter_event_name pairs separated by commas, got '" + trimmed + "'");
+            }
+            metrics.put(metric, eventName);
+        }
+        return java.util.Collections.unmodifiableMap(metrics);
+    }
+
+    /** A usage record's quantity must be below this (a typo guard, not a business limit). */
+    public long usageMaxQuantity() {
+        return integer(USAGE_MAX_QUANTITY, 1_000_000_000, 1, Integer.MAX_VALUE);
+    }
 }

@@ -130,4 +130,30 @@ public class StripeGateway {
         }
         return id;
     }
+
+    // --- Metered usage: Billing Meter Events. ---
+
+    /** What Stripe answered to a meter event: its identifier and the response as Stripe sent it. */
+    public record MeterEventReceipt(String identifier, String responseJson) {
+    }
+
+    /**
+     * Sends one Billing Meter Event. The identifier is also the idempotency key, so a retry of the
+     * same event (stripe-java's own, or the work item's) within Stripe's window is answered with the
+     * first result rather than counted twice; beyond that window only the caller's ledger protects.
+     */
+    public MeterEventReceipt createMeterEvent(String eventName, String customerId, long value, long timestamp,
+                                              String identifier) throws StripeException {
+        var params = com.stripe.param.billing.MeterEventCreateParams.builder()
+                .setEventName(eventName)
+                .setIdentifier(identifier)
+                .setTimestamp(timestamp)
+                .putPayload("stripe_customer_id", requireId(Ids.CUSTOMER, customerId))
+                .putPayload("value", Long.toString(value))
+                .build();
+        var options = com.stripe.net.RequestOptions.builder().setIdempotencyKey(identifier).build();
+        com.stripe.model.billing.MeterEvent event = client().v1().billing().meterEvents().create(params, options);
+        String json = event.getLastResponse() != null ? event.getLastResponse().body() : ApiResource.GSON.toJson(event);
+        return new MeterEventReceipt(event.getIdentifier() != null ? event.getIdentifier() : identifier, json);
+    }
 }

@@ -1,0 +1,325 @@
+package com.adventive.billing.usage.control;
+
+import com.adventive.billing.platform.control.Clock;
+import com.adventive.billing.platform.control.Ids;
+import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.platform.entity.Texts;
+import com.adventive.billing.usage.entity.UsageKey;
+import com.adventive.billing.usage.entity.UsageOutcome;
+import com.adventive.billing.usage.entity.UsageRecord;
+import com.adventive.billing.usage.entity.UsageSubmission;
+import com.adventive.billing.work.control.WorkSubmission;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The usage ledger: stores submitted records under their key with their report work, in one
+ * transaction, and moves a record's reporting state forward for {@link UsageReportHandler}.
+ */
+@ApplicationScoped
+public class UsageLedger {
+
+    /** The work kind that reports one ledger record to Stripe; its subject is the record's id. */
+    public static final String REPORT_KIND = "usage.report";
+    public static final int MAX_RECORDS = 1_000;
+    static final int MAX_SOURCE_ID = 200;
+    private static final int IN_CHUNK = 500;
+
+    @PersistenceContext(unitName = "billing")
+    EntityManager em;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    WorkSubmission work;
+
+    /** What one ingest did: an outcome per record, and the work items to wake once committed. */
+    public record Ingested(List<UsageOutcome> outcomes, List<Long> newWork) {
+    }
+
+    private record Account(String customerId, String billedBy) {
+    }
+
+    private record Candidate(int index, UsageKey key, long quantity, Instant occurredAt, String eventName,
+                             long meterTimestamp) {
+    }
+
+    /**
+     * Judges every record on its own and stores the acceptable new ones with their report work, in
+     * the caller's or a new transaction. A record already stored (or earlier in the same batch) is
+     * a duplicate with the same quantity and a conflict with another; neither changes the ledger.
+     */
+    @Transactional
+    public Ingested ingest(List<UsageSubmission> submissions, String recordedBy) {
+        Instant now = Instant.now();
+        Map<String, String> metrics = settings.usageMetrics();
+        long maxQuantity = settings.usageMaxQuantity();
+        UsageOutcome[] outcomes = new UsageOutcome[submissions.size()];
+        List<Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < submissions.size(); i++) {
+            UsageSubmission s = submissions.get(i);
+            String refusal = shapeRefusal(s, metrics, maxQuantity);
+            YearMonth period = UsagePeriods.parse(s.period()).orElse(null);
+            if (refusal == null) {
+                refusal = UsagePeriods.refusal(period, now);
+            }
+            Instant occurredAt = null;
+            if (refusal == null && s.occurredAt() != null) {
+                try {
+                    occurredAt = OffsetDateTime.parse(s.occurredAt()).toInstant();
+                } catch (DateTimeParseException e) {
+                    refusal = "occurred_at must be an ISO-8601 date-time with offset, e.g. 2026-11-03T10:15:30Z";
+                }
+            }
+            if (refusal != null) {
+                outcomes[i] = new UsageOutcome(i, UsageOutcome.REJECTED, null, refusal);
+                continue;
+            }
+            UsageKey key = new UsageKey(s.acctId(), s.period(), s.metric(), s.sourceId());
+            candidates.add(new Candidate(i, key, s.quantity(), occurredAt, metrics.get(s.metric()),
+                    UsagePeriods.meterTimestamp(period, occurredAt, now)));
+        }
+
+        Map<String, Account> accounts = accounts(candidates.stream().map(c -> c.key().acctId()).toList());
+        Map<String, UsageRecord> existing = existing(candidates.stream().map(c -> c.key().meterIdentifier()).toList());
+        Map<String, UsageRecord> created = new HashMap<>();
+        LocalDateTime stamp = Clock.nowUtc();
+        for (Candidate c : candidates) {
+            String identifier = c.key().meterIdentifier();
+            UsageRecord known = existing.getOrDefault(identifier, created.get(identifier));
+            if (known != null) {
+                outcomes[c.index()] = sameAsStored(c, known);
+                continue;
+            }
+            Account account = accounts.get(c.key().acctId());
+            if (account == null) {
+                outcomes[c.index()] = rejected(c, "unknown account " + c.key().acctId());
+            } else if (!"stripe".equals(account.billedBy())) {
+                outcomes[c.index()] = rejected(c, "account " + c.key().acctId() + " is billed by "
+                        + account.billedBy() + ", not through Stripe");
+            } else if (account.customerId() == null || !Ids.CUSTOMER.matches(account.customerId())) {
+                outcomes[c.index()] = rejected(c, "account " + c.key().acctId() + " has no Stripe customer");
+            } else {
+                UsageRecord record = new UsageRecord(c.key(), c.quantity(), UsagePeriods.utc(c.occurredAt()),
+                        account.customerId(), c.eventName(), c.meterTimestamp(), recordedBy, stamp);
+                em.persist(record);
+                created.put(identifier, record);
+                outcomes[c.index()] = null; // filled in once the id is known
+            }
+        }
+        List<Long> newWork = new ArrayList<>();
+        if (!created.isEmpty()) {
+            em.flush();
+            for (Candidate c : candidates) {
+                UsageRecord record = created.get(c.key().meterIdentifier());
+                if (record != null && outcomes[c.index()] == null) {
+                    newWork.add(work.submit(REPORT_KIND, Long.toString(record.id())));
+                    outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, record.id(), null);
+                }
+            }
+        }
+        return new Ingested(List.of(outcomes), newWork);
+    }
+
+    /** Whether a failed ingest lost a race for a key with a concurrent one: trying again sorts it out. */
+    public static boolean isKeyRace(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String shapeRefusal(UsageSubmission s, Map<String, String> metrics, long maxQuantity) {
+        if (s.shapeError() != null) {
+            return s.shapeError();
+        }
+        if (s.acctId() == null || !Ids.ACCOUNT.matches(s.acctId())) {
+            return "acct_id must be an account id (acct_…)";
+        }
+        if (UsagePeriods.parse(s.period()).isEmpty()) {
+            return "period must be a month as YYYY-MM";
+        }
+        if (s.metric() == null || !metrics.containsKey(s.metric())) {
+            return "unknown metric" + (s.metric() == null ? "" : " " + s.metric()) + "; known: " + metrics.keySet();
+        }
+        if (s.quantity() == null) {
+            return "quantity must be a whole number";
+        }
+        if (s.quantity() < 0 || s.quantity() >= maxQuantity) {
+            return "quantity must be at least 0 and below " + maxQuantity;
+        }
+        if (s.sourceId() == null || s.sourceId().isBlank() || s.sourceId().length() > MAX_SOURCE_ID
+                || s.sourceId().chars().anyMatch(Character::isISOControl)) {
+            return "source_id must be 1 to " + MAX_SOURCE_ID + " printable characters";
+        }
+        return null;
+    }
+
+    private static UsageOutcome sameAsStored(Candidate c, UsageRecord known) {
+        if (known.quantity() == c.quantity()) {
+            return new UsageOutcome(c.index(), UsageOutcome.DUPLICATE, known.id(), null);
+        }
+        return new UsageOutcome(c.index(), UsageOutcome.CONFLICT, known.id(), "already recorded with quantity "
+                + known.quantity() + "; the ledger is never edited, correct it with an adjustment");
+    }
+
+    private static UsageOutcome rejected(Candidate c, String reason) {
+        return new UsageOutcome(c.index(), UsageOutcome.REJECTED, null, reason);
+    }
+
+    private Map<String, Account> accounts(List<String> acctIds) {
+        Map<String, Account> accounts = new HashMap<>();
+        for (List<String> chunk : chunks(acctIds)) {
+            StringBuilder sql = new StringBuilder(
+                    "SELECT acct_id, stripe_customer_id, billed_by FROM billing_account WHERE acct_id IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?").append(i + 1);
+            }
+            var query = em.createNativeQuery(sql.append(')').toString());
+            for (int i = 0; i < chunk.size(); i++) {
+                query.setParameter(i + 1, chunk.get(i));
+            }
+            for (Object row : query.getResultList()) {
+                Object[] columns = (Object[]) row;
+                accounts.put((String) columns[0], new Account((String) columns[1], (String) columns[2]));
+            }
+        }
+        return accounts;
+    }
+
+    private Map<String, UsageRecord> existing(List<String> identifiers) {
+        Map<String, UsageRecord> found = new HashMap<>();
+        for (List<String> chunk : chunks(identifiers)) {
+            em.createQuery("SELECT r FROM UsageRecord r WHERE r.meterIdentifier IN :ids", UsageRecord.class)
+                    .setParameter("ids", chunk)
+                    .getResultList()
+                    .forEach(r -> found.put(r.meterIdentifier(), r));
+        }
+        return found;
+    }
+
+    private static List<List<String>> chunks(List<String> values) {
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(values));
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < distinct.size(); from += IN_CHUNK) {
+            chunks.add(distinct.subList(from, Math.min(distinct.size(), from + IN_CHUNK)));
+        }
+        return chunks;
+    }
+
+    // --- Reporting: the states UsageReportHandler moves a record through, each in its own transaction. ---
+
+    /** What the handler should do with a record. */
+    public sealed interface SendDecision {
+        /** Send this event now (the send is recorded as started). */
+        record Send(String eventName, String customerId, long value, long timestamp, String identifier)
+                implements SendDecision { }
+        /** Nothing to send: the record is already in this state. */
+        record Settled(String state) implements SendDecision { }
+        /** A send started too long ago for Stripe to still deduplicate it: marked outcome_unknown. */
+        record OutcomeUnknown(String why) implements SendDecision { }
+    }
+
+    /**
+     * Decides, under a row lock, whether the record may be sent now. A record already reported, or
+     * given up, is never sent again. A record whose first send started longer ago than Stripe keeps
+     * identifiers ({@code resendWindow}) without being recorded as reported might or might not be
+     * counted by Stripe: resending could count it twice, so it is left for an operator.
+     */
+    @Transactional
+    public Optional<SendDecision> startSend(long recordId, java.time.Duration resendWindow) {
+        UsageRecord record = em.find(UsageRecord.class, recordId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (record == null) {
+            return Optional.empty();
+        }
+        if (!UsageRecord.RECORDED.equals(record.state())) {
+            return Optional.of(new SendDecision.Settled(record.state()));
+        }
+        LocalDateTime now = Clock.nowUtc();
+        if (record.sendStartedAt() != null && record.sendStartedAt().plus(resendWindow).isBefore(now)) {
+            String why = "first send started at " + record.sendStartedAt() + " UTC and its outcome is unknown ("
+                    + Texts.truncate(String.valueOf(record.lastError()), 500) + "); Stripe no longer deduplicates "
+                    + "its identifier, so resending could count it twice. Check the customer's meter event "
+                    + "summaries in Stripe, then report it again or leave it";
+            record.outcomeUnknown(why);
+            return Optional.of(new SendDecision.OutcomeUnknown(why));
+        }
+        record.sendStarting(now);
+        return Optional.of(new SendDecision.Send(record.eventName(), record.stripeCustomerId(), record.quantity(),
+                record.meterTimestamp(), record.meterIdentifier()));
+    }
+
+    @Transactional
+    public void reported(long recordId, String stripeResponse) {
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        if (record != null && !UsageRecord.REPORTED.equals(record.state())) {
+            record.reported(Texts.truncate(stripeResponse, 4000), Clock.nowUtc());
+        }
+    }
+
+    @Transactional
+    public void sendFailed(long recordId, String error) {
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        if (record != null && UsageRecord.RECORDED.equals(record.state())) {
+            record.sendFailed(Texts.truncate(error, 2000));
+        }
+    }
+
+    @Transactional
+    public void refused(long recordId, String error) {
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        if (record != null && UsageRecord.RECORDED.equals(record.state())) {
+            record.failed(Texts.truncate(error, 2000));
+        }
+    }
+
+    // --- Reads ---
+
+    @Transactional
+    public List<UsageRecord> records(String acctId, String period, int limit) {
+        return em.createQuery("SELECT r FROM UsageRecord r WHERE r.acctId = :acct AND r.period = :period "
+                        + "ORDER BY r.id", UsageRecord.class)
+                .setParameter("acct", acctId)
+                .setParameter("period", period)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /** Quantity and count per metric and state, over the whole period (not only the listed records). */
+    @Transactional
+    public List<Object[]> totals(String acctId, String period) {
+        return em.createQuery("SELECT r.metric, r.state, COUNT(r), SUM(r.quantity) FROM UsageRecord r "
+                        + "WHERE r.acctId = :acct AND r.period = :period GROUP BY r.metric, r.state "
+                        + "ORDER BY r.metric, r.state", Object[].class)
+                .setParameter("acct", acctId)
+                .setParameter("period", period)
+                .getResultList();
+    }
+
+    static Set<String> states() {
+        return Set.of(UsageRecord.RECORDED, UsageRecord.REPORTED, UsageRecord.FAILED, UsageRecord.OUTCOME_UNKNOWN);
+    }
+}

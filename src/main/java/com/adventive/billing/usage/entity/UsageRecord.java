@@ -1,0 +1,154 @@
+package com.adventive.billing.usage.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.LocalDateTime;
+
+/**
+ * One measured quantity in the usage ledger, under its key (account, period, metric, source id),
+ * and how far its report to Stripe as a Billing Meter Event has come. What was measured is never
+ * edited; only the reporting state moves forward.
+ */
+@Entity
+@Table(name = "usage_record")
+public class UsageRecord {
+
+    /** Stored, not yet known to Stripe. */
+    public static final String RECORDED = "recorded";
+    /** Stripe accepted the meter event; never sent again. */
+    public static final String REPORTED = "reported";
+    /** Stripe refused the meter event for good (e.g. no such meter); needs an operator. */
+    public static final String FAILED = "failed";
+    /** A send was started more than Stripe's identifier window ago and its outcome is unknown: an operator decides. */
+    public static final String OUTCOME_UNKNOWN = "outcome_unknown";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "acct_id")
+    private String acctId;
+
+    @Column(name = "usage_period")
+    private String period;
+
+    private String metric;
+
+    @Column(name = "source_id")
+    private String sourceId;
+
+    private long quantity;
+
+    @Column(name = "occurred_at")
+    private LocalDateTime occurredAt;
+
+    @Column(name = "stripe_customer_id")
+    private String stripeCustomerId;
+
+    @Column(name = "event_name")
+    private String eventName;
+
+    @Column(name = "meter_identifier")
+    private String meterIdentifier;
+
+    @Column(name = "meter_timestamp")
+    private long meterTimestamp;
+
+    private String state;
+
+    @Column(name = "recorded_at")
+    private LocalDateTime recordedAt;
+
+    @Column(name = "recorded_by")
+    private String recordedBy;
+
+    @Column(name = "send_started_at")
+    private LocalDateTime sendStartedAt;
+
+    @Column(name = "send_attempts")
+    private int sendAttempts;
+
+    @Column(name = "reported_at")
+    private LocalDateTime reportedAt;
+
+    @Column(name = "stripe_response")
+    private String stripeResponse;
+
+    @Column(name = "last_error")
+    private String lastError;
+
+    protected UsageRecord() {
+    }
+
+    public UsageRecord(UsageKey key, long quantity, LocalDateTime occurredAt, String stripeCustomerId,
+                       String eventName, long meterTimestamp, String recordedBy, LocalDateTime now) {
+        this.acctId = key.acctId();
+        this.period = key.period();
+        this.metric = key.metric();
+        this.sourceId = key.sourceId();
+        this.meterIdentifier = key.meterIdentifier();
+        this.quantity = quantity;
+        this.occurredAt = occurredAt;
+        this.stripeCustomerId = stripeCustomerId;
+        this.eventName = eventName;
+        this.meterTimestamp = meterTimestamp;
+        this.recordedBy = recordedBy;
+        this.recordedAt = now;
+        this.state = RECORDED;
+        this.sendAttempts = 0;
+    }
+
+    /** A send is about to start: the first start is kept, it is what Stripe's identifier window counts from. */
+    public void sendStarting(LocalDateTime now) {
+        if (sendStartedAt == null) {
+            sendStartedAt = now;
+        }
+        sendAttempts++;
+    }
+
+    public void reported(String response, LocalDateTime now) {
+        state = REPORTED;
+        stripeResponse = response;
+        reportedAt = now;
+        lastError = null;
+    }
+
+    public void sendFailed(String error) {
+        lastError = error;
+    }
+
+    public void failed(String error) {
+        state = FAILED;
+        lastError = error;
+    }
+
+    public void outcomeUnknown(String why) {
+        state = OUTCOME_UNKNOWN;
+        lastError = why;
+    }
+
+    public Long id() { return id; }
+    public String acctId() { return acctId; }
+    public String period() { return period; }
+    public String metric() { return metric; }
+    public String sourceId() { return sourceId; }
+    public long quantity() { return quantity; }
+    public LocalDateTime occurredAt() { return occurredAt; }
+    public String stripeCustomerId() { return stripeCustomerId; }
+    public String eventName() { return eventName; }
+    public String meterIdentifier() { return meterIdentifier; }
+    public long meterTimestamp() { return meterTimestamp; }
+    public String state() { return state; }
+    public LocalDateTime recordedAt() { return recordedAt; }
+    public String recordedBy() { return recordedBy; }
+    public LocalDateTime sendStartedAt() { return sendStartedAt; }
+    public int sendAttempts() { return sendAttempts; }
+    public LocalDateTime reportedAt() { return reportedAt; }
+    public String stripeResponse() { return stripeResponse; }
+    public String lastError() { return lastError; }
+}

@@ -1,0 +1,48 @@
+package com.adventive.billing.usage.entity;
+
+import java.time.LocalDateTime;
+import java.util.List;
+
+/** The usage API's answers (JSON property names are snake_case). */
+public final class UsageViews {
+
+    private UsageViews() {
+    }
+
+    /** {@code POST /usage}: always 200 once the batch is readable; each record has its own outcome. */
+    public record IngestAnswer(int accepted, int duplicate, int conflict, int rejected, List<UsageOutcome> results) {
+
+        public static IngestAnswer of(List<UsageOutcome> results) {
+            return new IngestAnswer(count(results, UsageOutcome.ACCEPTED), count(results, UsageOutcome.DUPLICATE),
+                    count(results, UsageOutcome.CONFLICT), count(results, UsageOutcome.REJECTED), results);
+        }
+
+        private static int count(List<UsageOutcome> results, String status) {
+            return (int) results.stream().filter(r -> status.equals(r.status())).count();
+        }
+    }
+
+    public record RecordView(long id, String acctId, String period, String metric, String sourceId, long quantity,
+                             LocalDateTime occurredAt, String state, String meterEventName, String meterIdentifier,
+                             long meterTimestamp, LocalDateTime recordedAt, String recordedBy, int sendAttempts,
+                             LocalDateTime reportedAt, String lastError) {
+
+        public static RecordView of(UsageRecord r) {
+            return new RecordView(r.id(), r.acctId(), r.period(), r.metric(), r.sourceId(), r.quantity(),
+                    r.occurredAt(), r.state(), r.eventName(), r.meterIdentifier(), r.meterTimestamp(), r.recordedAt(),
+                    r.recordedBy(), r.sendAttempts(), r.reportedAt(), r.lastError());
+        }
+    }
+
+    /** One metric's records in one state: how many, and their quantities added up. */
+    public record Total(String metric, String state, long records, long quantity) {
+    }
+
+    /**
+     * {@code GET /admin/usage}: the period's totals over every record, and the records themselves in
+     * ledger order up to the limit ({@code truncated} says when more exist).
+     */
+    public record PeriodView(String acctId, String period, List<Total> totals, List<RecordView> records,
+                             boolean truncated) {
+    }
+}
