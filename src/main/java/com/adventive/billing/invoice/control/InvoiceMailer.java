@@ -69,39 +69,7 @@ public class InvoiceMailer {
                     + "for " + invoice.stripeInvoiceId());
             throw new MissingPdfException(invoice.stripeInvoiceId());
         }
-        // Lock-free: the unique dedupe key and conditional updates make sure only one worker gets to send.
-        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
-                messageId(invoice, dedupeKey), pdf.get().sha256(), settings.workLease());
-        EmailDelivery delivery;
-        if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
-            delivery = claimed.delivery();
-        } else if (claim instanceof InvoiceLedger.DeliveryClaim.AlreadySent sent) {
-            return new Outcome.AlreadySent(sent.messageId());
-        } else if (claim instanceof InvoiceLedger.DeliveryClaim.InProgress inProgress) {
-            throw new DeliveryInProgressException(inProgress.messageId());
-        } else {
-            EmailDelivery doubtful = ((InvoiceLedger.DeliveryClaim.InDoubt) claim).delivery();
-            throw outcomeUnknown(template, doubtful.recipient(), doubtful.messageId(),
-                    doubtful.lastError() == null ? "an earlier attempt may have been delivered" : doubtful.lastError(), op);
-        }
-        String messageId = delivery.messageId();
-        RenderedEmail content = emailRenderer.render(template, view);
-        OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
-                content.html(), messageId, attachmentName(invoice), InvoiceDocuments.PDF, pdf.get().bytes());
-        try {
-            mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
-        } catch (MailOutcomeUnknownException e) {
-            ledger.deliveryOutcomeUnknown(delivery.id(), e.getMessage());
-            throw outcomeUnknown(template, to, messageId, e.getMessage(), op);
-        } catch (MailRefusedException | RuntimeException e) {
-            ledger.deliveryFailed(delivery.id(), e.getClass().getSimpleName() + ": " + e.getMessage());
-            operationalLog.record(op, "email_failed", template + " to " + to + " failed: " + e.getMessage());
-            throw e;
-        }
-        ledger.deliverySent(delivery.id());
-        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId
-                + " pdf_sha256=" + pdf.get().sha256());
-        return new Outcome.Sent(messageId);
+        return deliverOnce(template, dedupeKey, invoice, view, to, pdf.get(), op);
     }
 
     /**
@@ -116,8 +84,15 @@ public class InvoiceMailer {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
             return new Outcome.Suppressed(to);
         }
+        return deliverOnce(template, dedupeKey, invoice, view, to, null, op);
+    }
+
+    /** Claims the dedupe key (lock-free: a unique key and conditional updates), then sends once; {@code pdf} may be null. */
+    private Outcome deliverOnce(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String to,
+                                StoredPdf pdf, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
-                messageId(invoice, dedupeKey), null, settings.workLease());
+                messageId(invoice, dedupeKey), pdf == null ? null : pdf.sha256(), settings.workLease());
         EmailDelivery delivery;
         if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
             delivery = claimed.delivery();
@@ -132,8 +107,11 @@ public class InvoiceMailer {
         }
         String messageId = delivery.messageId();
         RenderedEmail content = emailRenderer.render(template, view);
-        OutgoingMail outgoing = new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(),
-                content.html(), messageId, null, null, null);
+        OutgoingMail outgoing = pdf == null
+                ? new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
+                        null, null, null)
+                : new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
+                        attachmentName(invoice), InvoiceDocuments.PDF, pdf.bytes());
         try {
             mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
         } catch (MailOutcomeUnknownException e) {
@@ -145,7 +123,8 @@ public class InvoiceMailer {
             throw e;
         }
         ledger.deliverySent(delivery.id());
-        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId);
+        operationalLog.record(op, "email_sent", template + " to " + to + " message_id=" + messageId
+                + (pdf == null ? "" : " pdf_sha256=" + pdf.sha256()));
         return new Outcome.Sent(messageId);
     }
 
