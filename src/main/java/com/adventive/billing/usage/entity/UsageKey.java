@@ -1,9 +1,7 @@
 package com.adventive.billing.usage.entity;
 
+import com.adventive.billing.platform.entity.Texts;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** The ledger key of a usage record: one quantity per account, period, metric and source record. */
 public record UsageKey(String acctId, String period, String metric, String sourceId) {
@@ -15,11 +13,7 @@ public record UsageKey(String acctId, String period, String metric, String sourc
      */
     public String meterIdentifier() {
         String joined = String.join("\u0000", acctId, period, metric, sourceId);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
-            return "usage_" + HexFormat.of().formatHex(digest, 0, 24);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
+        // the first 24 bytes of the digest, in hex
+        return "usage_" + Texts.sha256Hex(joined.getBytes(StandardCharsets.UTF_8)).substring(0, 48);
     }
 }
