@@ -54,6 +54,11 @@ final class InvoiceFonts {
         return new BasicFontProvider(Shared.FONTS, BASE_FAMILY);
     }
 
+    /** The classpath resources of the shipped fonts (for tests and the render benchmark). */
+    static List<String> resources() {
+        return FONT_RESOURCES;
+    }
+
     /** The shared, parsed fonts (for tests). */
     static FontSet shared() {
         return Shared.FONTS;
