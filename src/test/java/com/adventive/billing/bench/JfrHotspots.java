@@ -30,14 +30,17 @@ public final class JfrHotspots {
     private static final Map<String, String> PHASES = new LinkedHashMap<>();
 
     static {
-        PHASES.put("template (Handlebars)", "com.github.jknack.handlebars.Template.apply");
+        PHASES.put("template to HTML (Handlebars)", "com.adventive.billing.invoice.control.InvoicePdfRenderer.html");
         PHASES.put("HTML parse (jsoup)", "com.itextpdf.styledxmlparser.node.impl.jsoup.JsoupHtmlParser.parse");
         PHASES.put("CSS resolve (parse + match + apply styles)", "com.itextpdf.html2pdf.css.resolve.DefaultCssResolver.resolveStyles");
+        PHASES.put("  user-agent stylesheet matching", "com.itextpdf.html2pdf.css.resolve.UserAgentCss.getStyles");
         PHASES.put("CSS resolver setup (stylesheet parse)", "com.itextpdf.html2pdf.css.resolve.DefaultCssResolver.<init>");
-        PHASES.put("tag workers (DOM to layout elements)", "com.itextpdf.html2pdf.attach.impl.DefaultHtmlProcessor.visit");
-        PHASES.put("layout (all renderers)", "com.itextpdf.layout.renderer.RootRenderer.addChild");
+        PHASES.put("html2pdf's walk of the DOM (CSS, tag workers, first layout pass)", "com.itextpdf.html2pdf.attach.impl.DefaultHtmlProcessor.visit");
+        PHASES.put("layout (all passes)", "com.itextpdf.layout.renderer.RootRenderer.addChild");
+        PHASES.put("html2pdf page rules (@page, margin boxes resolved)", "com.itextpdf.html2pdf.attach.impl.layout.HtmlDocumentRenderer.processPageRules");
         PHASES.put("  table layout", "com.itextpdf.layout.renderer.TableRenderer.layout");
-        PHASES.put("  relayout for counter(pages)", "com.itextpdf.html2pdf.attach.impl.layout.HtmlDocumentRenderer.relayout");
+        PHASES.put("  second layout pass for counter(pages)", "com.itextpdf.html2pdf.attach.impl.layout.HtmlDocument.relayout");
+        PHASES.put("  table column widths (min/max of every cell)", "com.itextpdf.layout.renderer.TableWidths.calculateMinMaxWidths");
         PHASES.put("page margin boxes (running footer, Page x of y)", "com.itextpdf.html2pdf.attach.impl.layout.PageContextProcessor.processPageEnd");
         PHASES.put("font selection", "com.itextpdf.layout.font.FontSelector.<init>");
         PHASES.put("text shaping/measuring (TextRenderer.layout)", "com.itextpdf.layout.renderer.TextRenderer.layout");
@@ -98,7 +101,7 @@ public final class JfrHotspots {
             return;
         }
         final int n = samples;
-        System.out.println("\nphases (share of samples with the marker method on the stack; stacks are truncated at 64 frames by default):");
+        System.out.println("\nphases (share of samples with the marker method on the stack; record with -XX:FlightRecorderOptions:stackdepth=512 or deep layout stacks are cut):");
         phases.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %5.1f %%  %s%n", 100.0 * v / n, k));
         System.out.println("\nself time by package:");
         print(selfPackage, rows, n);
