@@ -523,7 +523,11 @@ final class InvoiceLayout {
             // @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 7.5pt "Noto Sans"; color: #666 }
             Div pageNumber = marginBox().setTextAlignment(TextAlignment.RIGHT).setFontSize(7.5f).setFontColor(FAINT);
             pageNumber.setProperty(Property.FONT, new String[] {InvoiceFonts.BASE_FAMILY});
-            pageNumber.add(inline("Page " + number + " of " + pages));
+            // four pieces, as html2pdf builds the content (text, counter, text, counter): the glyphs then
+            // land where html2pdf puts them to the last fraction of a point
+            AnonymousInlineBox content = inline("Page ");
+            content.add(new Text(Integer.toString(number))).add(new Text(" of ")).add(new Text(Integer.toString(pages)));
+            pageNumber.add(content);
             drawMarginBox(pdfCanvas, box, fonts, pageNumber);
         }
     }
