@@ -32,7 +32,7 @@ public final class JfrHotspots {
     static {
         // the direct layout (InvoiceLayout)
         PHASES.put("direct layout: the whole render", "com.adventive.billing.invoice.control.InvoiceLayout.write");
-        PHASES.put("  masthead, parties, totals built and laid out", "com.itextpdf.layout.RootElement.add");
+        PHASES.put("  Document.add (elements laid out as they are added)", "com.itextpdf.layout.RootElement.add");
         PHASES.put("  line items (large table: build + flush)", "com.adventive.billing.invoice.control.InvoiceLayout.addLines");
         PHASES.put("  footers drawn at the end", "com.adventive.billing.invoice.control.InvoiceLayout.drawFooters");
         PHASES.put("  column-width check", "com.adventive.billing.invoice.control.InvoiceLayout.columnsHold");
