@@ -10,6 +10,7 @@
 #   BENCH_SKIP_BUILD=1 scripts/bench-render.sh  # reuse target/ as it is
 #   BENCH_CHROMIUM=0 / BENCH_CONCURRENT=0       # leave out the browser side / the two-at-once run
 #   BENCH_CHROMIUM_FONTS=system                 # Chromium on the machine's fonts, not the worker's Noto files
+#   BENCH_BEFORE_REF=a8547a7 scripts/bench-render.sh  # also time the renderer of that commit, same rounds
 #   JAVA_OPTS='-Xmx512m ...'                    # the Java side's JVM flags (default: production heap)
 #   -Dbench.runs.l1000=20 ...                   # extra arguments go to the Java side as system properties
 #
@@ -66,6 +67,21 @@ if [[ "${BENCH_CHROMIUM:-1}" == 1 && ! -d bench/chromium/node_modules/puppeteer-
   (cd bench/chromium && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# Another commit's renderer, timed in the same rounds by the same harness ("before"): its main classes,
+# built from `git archive` in a folder of their own, under this working copy's benchmark classes.
+BEFORE_CP=
+if [[ -n "${BENCH_BEFORE_REF:-}" ]]; then
+  BEFORE_SRC="$OUT/before-$(git rev-parse --short "$BENCH_BEFORE_REF")"
+  if [[ ! -d "$BEFORE_SRC/target/classes" ]]; then
+    echo "-- building the renderer of $BENCH_BEFORE_REF in $BEFORE_SRC --"
+    rm -rf "$BEFORE_SRC"
+    mkdir -p "$BEFORE_SRC"
+    git archive "$BENCH_BEFORE_REF" | tar -x -C "$BEFORE_SRC"
+    (cd "$BEFORE_SRC" && mvn -B -q -Dstyle.color=never $OFFLINE compile 2>&1 | strip_ansi)
+  fi
+  BEFORE_CP="$ROOT/target/test-classes:$BEFORE_SRC/target/classes:$(cat "$CP_FILE")"
+fi
+
 RUN="$OUT/run"
 rm -rf "$RUN"
 mkdir -p "$RUN"
@@ -93,6 +109,12 @@ fi
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "-- round $round of $ROUNDS (load $(load)) --"
+  if [[ -n "$BEFORE_CP" ]]; then
+    echo "(before: $BENCH_BEFORE_REF)"
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS "${EXTRA_PROPS[@]}" -cp "$BEFORE_CP" "$MAIN" measure "$RUN" "before-$round"
+    echo "(after: $(git rev-parse --short HEAD))"
+  fi
   # shellcheck disable=SC2086
   java $JAVA_OPTS "${EXTRA_PROPS[@]}" -cp "$CP" "$MAIN" measure "$RUN" "java-$round"
   if [[ "${BENCH_CHROMIUM:-1}" == 1 ]]; then
@@ -105,6 +127,12 @@ node bench/chromium/table.js "$RUN" "${BENCH_MARKDOWN:+--markdown}"
 
 if [[ "${BENCH_CONCURRENT:-1}" == 1 ]]; then
   echo
+  if [[ -n "$BEFORE_CP" ]]; then
+    echo "-- before ($BENCH_BEFORE_REF): two 10,000-line renders at once in the production heap (-Xmx512m) --"
+    java -Xmx512m -XX:+ExitOnOutOfMemoryError "${EXTRA_PROPS[@]}" -cp "$BEFORE_CP" "$MAIN" concurrent l10000 \
+      || echo "(before: the JVM ended with status $?)"
+    echo
+  fi
   echo "-- two 10,000-line renders at once in the production heap (-Xmx512m) --"
   java -Xmx512m -XX:+ExitOnOutOfMemoryError "${EXTRA_PROPS[@]}" -cp "$CP" "$MAIN" concurrent l10000
 fi

@@ -18,6 +18,7 @@ const rounds = (prefix) => fs.readdirSync(dir)
   .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
 const java = rounds('java');
 const chromium = rounds('chromium');
+const before = rounds('before'); // another commit's renderer, when scripts/bench-render.sh ran with BENCH_BEFORE_REF
 const cases = JSON.parse(fs.readFileSync(path.join(dir, 'cases.json'), 'utf8'));
 
 function median(values) {
@@ -30,14 +31,19 @@ const fmt = (ms) => (Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFi
 const stat = (runs, id, key) => median(runs.map((r) => r.cases[id] && r.cases[id][key]));
 const spread = (runs, id) => runs.map((r) => (r.cases[id] ? fmt(r.cases[id].p50) : '—')).join(', ');
 
-const header = ['invoice', 'Java p50', 'p90', 'p99', 'Chromium p50', 'p90', 'p99', 'Chromium / Java (p50)',
+const beforeHeader = before.length ? ['before p50', 'before CPU', 'before / Java (p50)'] : [];
+const header = ['invoice', ...beforeHeader, 'Java p50', 'p90', 'p99', 'Chromium p50', 'p90', 'p99', 'Chromium / Java (p50)',
   'CPU/invoice Java', 'Chromium', 'ratio (CPU)', 'pages J/C'];
 const rows = cases.map((c) => {
   const jp50 = stat(java, c.id, 'p50');
   const cp50 = stat(chromium, c.id, 'p50');
   const jPages = java.find((r) => r.cases[c.id]);
   const cPages = chromium.find((r) => r.cases[c.id]);
-  return [c.name, fmt(jp50), fmt(stat(java, c.id, 'p90')), fmt(stat(java, c.id, 'p99')),
+  const bp50 = stat(before, c.id, 'p50');
+  const beforeCells = before.length
+    ? [fmt(bp50), fmt(stat(before, c.id, 'cpu')), Number.isNaN(bp50 / jp50) ? '—' : `${(bp50 / jp50).toFixed(1)}×`]
+    : [];
+  return [c.name, ...beforeCells, fmt(jp50), fmt(stat(java, c.id, 'p90')), fmt(stat(java, c.id, 'p99')),
     fmt(cp50), fmt(stat(chromium, c.id, 'p90')), fmt(stat(chromium, c.id, 'p99')),
     Number.isNaN(jp50 / cp50) ? '—' : `${(cp50 / jp50).toFixed(1)}×`,
     fmt(stat(java, c.id, 'cpu')), fmt(stat(chromium, c.id, 'cpu')),
@@ -46,7 +52,8 @@ const rows = cases.map((c) => {
     `${jPages ? jPages.cases[c.id].pages : '—'}/${cPages ? cPages.cases[c.id].pages : '—'}`];
 });
 
-console.log(`median of ${java.length} Java round(s) and ${chromium.length} Chromium round(s); ms per invoice`);
+console.log(`median of ${java.length} Java round(s)${before.length ? ` (and ${before.length} of the "before" renderer)` : ''}`
+  + ` and ${chromium.length} Chromium round(s); ms per invoice`);
 if (markdown) {
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
@@ -58,4 +65,5 @@ if (markdown) {
   rows.forEach((r) => console.log(line(r)));
 }
 console.log('p50 of each round:');
-cases.forEach((c) => console.log(`  ${c.name}: Java ${spread(java, c.id)}; Chromium ${spread(chromium, c.id)}`));
+cases.forEach((c) => console.log(`  ${c.name}: ${before.length ? `before ${spread(before, c.id)}; ` : ''}`
+  + `Java ${spread(java, c.id)}; Chromium ${spread(chromium, c.id)}`));

@@ -30,6 +30,13 @@ public final class JfrHotspots {
     private static final Map<String, String> PHASES = new LinkedHashMap<>();
 
     static {
+        // the direct layout (InvoiceLayout)
+        PHASES.put("direct layout: the whole render", "com.adventive.billing.invoice.control.InvoiceLayout.write");
+        PHASES.put("  Document.add (elements laid out as they are added)", "com.itextpdf.layout.RootElement.add");
+        PHASES.put("  line items (large table: build + flush)", "com.adventive.billing.invoice.control.InvoiceLayout.addLines");
+        PHASES.put("  footers drawn at the end", "com.adventive.billing.invoice.control.InvoiceLayout.drawFooters");
+        PHASES.put("  column-width check", "com.adventive.billing.invoice.control.InvoiceLayout.columnsHold");
+        // html2pdf (the template path)
         PHASES.put("template to HTML (Handlebars)", "com.adventive.billing.invoice.control.InvoicePdfRenderer.html");
         PHASES.put("HTML parse (jsoup)", "com.itextpdf.styledxmlparser.node.impl.jsoup.JsoupHtmlParser.parse");
         PHASES.put("CSS resolve (parse + match + apply styles)", "com.itextpdf.html2pdf.css.resolve.DefaultCssResolver.resolveStyles");

@@ -1,6 +1,8 @@
 package com.adventive.billing.invoice.control;
 
+import com.itextpdf.io.font.FontProgram;
 import com.itextpdf.io.font.PdfEncodings;
+import com.itextpdf.io.font.otf.Glyph;
 import com.itextpdf.io.font.TrueTypeFont;
 import com.itextpdf.layout.font.FontProvider;
 import com.itextpdf.layout.font.FontSet;
@@ -35,6 +37,7 @@ final class InvoiceFonts {
     /** The family CSS asks for first, and the provider's fallback. */
     static final String BASE_FAMILY = "Noto Sans";
 
+    /** NotoSans-Regular first: {@link #advance(int)} looks there first. */
     private static final List<String> FONT_RESOURCES = List.of(
             "com/itextpdf/html2pdf/font/NotoSans-Regular.ttf",
             "com/itextpdf/html2pdf/font/NotoSans-Bold.ttf",
@@ -64,24 +67,55 @@ final class InvoiceFonts {
         return Shared.FONTS;
     }
 
-    /** Class-holder idiom: loaded on first use, safely published to every thread, loaded once. */
-    private static final class Shared {
-        static final FontSet FONTS = load();
+    /**
+     * The advance of a character in text units (1/1000 em) as an invoice draws it at most: in the
+     * regular base font when it has the character (what Latin text is drawn with), otherwise the
+     * widest shipped font that has it, otherwise a full em. For estimating how wide a run of text
+     * will be laid out; reads the shared, read-only glyph tables.
+     */
+    static int advance(int codePoint) {
+        Glyph glyph = Shared.PROGRAMS[0].getGlyph(codePoint);
+        if (glyph != null) {
+            return glyph.getWidth();
+        }
+        int widest = -1;
+        for (FontProgram program : Shared.PROGRAMS) {
+            Glyph other = program.getGlyph(codePoint);
+            if (other != null) {
+                widest = Math.max(widest, other.getWidth());
+            }
+        }
+        return widest < 0 ? 1000 : widest;
     }
 
-    private static FontSet load() {
-        FontSet set = new FontSet();
+    /** Class-holder idiom: loaded on first use, safely published to every thread, loaded once. */
+    private static final class Shared {
+        static final FontProgram[] PROGRAMS = load();
+        static final FontSet FONTS = set(PROGRAMS);
+    }
+
+    private static FontProgram[] load() {
+        FontProgram[] programs = new FontProgram[FONT_RESOURCES.size()];
         ClassLoader loader = InvoiceFonts.class.getClassLoader();
-        for (String resource : FONT_RESOURCES) {
+        for (int i = 0; i < programs.length; i++) {
+            String resource = FONT_RESOURCES.get(i);
             try (InputStream in = loader.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("font missing from the classpath: " + resource);
                 }
                 // built directly, not by FontProgramFactory, so that the subset lock below is in place
-                set.addFont(new SubsetSerializingTrueTypeFont(in.readAllBytes()), PdfEncodings.IDENTITY_H);
+                programs[i] = new SubsetSerializingTrueTypeFont(in.readAllBytes());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read font " + resource, e);
             }
+        }
+        return programs;
+    }
+
+    private static FontSet set(FontProgram[] programs) {
+        FontSet set = new FontSet();
+        for (FontProgram program : programs) {
+            set.addFont(program, PdfEncodings.IDENTITY_H);
         }
         return set;
     }

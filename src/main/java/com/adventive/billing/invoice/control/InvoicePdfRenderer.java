@@ -21,17 +21,22 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * Renders an {@link InvoiceView} to a PDF: Handlebars ({@code templates/invoice.hbs}, styled by
- * {@code templates/invoice.css}) to HTML, then iText html2pdf to PDF.
+ * Renders an {@link InvoiceView} to a PDF. The look is defined by {@code templates/invoice.hbs}
+ * styled by {@code templates/invoice.css}; the worker draws that look directly with iText's layout
+ * API ({@link InvoiceLayout}), which is several times faster than converting the template's HTML
+ * with html2pdf and keeps long invoices in bounded memory. The template path is kept
+ * ({@link #html}, {@link #renderHtml}) as the reference the layout is tested against
+ * (InvoiceLayoutEquivalenceTest) and as the HTML the render benchmark gives a browser.
  *
  * <p>Three properties matter more than looks:
  * <ul>
  * <li>Deterministic: the same view gives the same bytes. The PDF /ID derives from the invoice id,
  * its dates are the invoice's own and font subset tags are not random
  * ({@link DeterministicPdfWriter}). A retry after a crash stores the identical document.</li>
- * <li>No fetching: html2pdf's resource retriever refuses every URL ({@link NoRemoteResources}),
- * and Handlebars escapes all data, so nothing in an invoice can make the worker open a connection
- * or read a file.</li>
+ * <li>No fetching: the layout reads nothing but the view and the shipped fonts. On the template
+ * path, html2pdf's resource retriever refuses every URL ({@link NoRemoteResources}) and Handlebars
+ * escapes all data, so nothing in an invoice can make the worker open a connection or read a
+ * file either way.</li>
  * <li>Fonts from the war only, parsed once and shared ({@link InvoiceFonts}); safe for concurrent
  * renders.</li>
  * </ul>
@@ -52,26 +57,35 @@ public class InvoicePdfRenderer {
         this.template = InvoiceTemplates.compile(engine, "invoice");
     }
 
+    /** The invoice's PDF, laid out directly (the same drawing html2pdf makes of the template). */
     public RenderedPdf render(InvoiceView view) {
         long started = System.nanoTime();
-        return renderHtml(html(view), view.invoiceId() + "|" + view.number(), view.documentEpochSecond(), started);
+        String seed = view.invoiceId() + "|" + view.number();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        InvoicePdfDocument pdf = newDocument(out, seed, view.documentEpochSecond());
+        InvoiceLayout.write(view, pdf, InvoiceFonts.newProvider());
+        return RenderedPdf.of(out.toByteArray(), pdf.pagesAtClose, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
-     * HTML to PDF with the fixed settings every invoice gets. {@code seed} identifies the document
-     * (its /ID and font subset tags derive from it); {@code epochSecond} dates it.
+     * HTML to PDF through html2pdf with the fixed settings every invoice got before the direct
+     * layout: the reference rendering of the template. {@code seed} identifies the document (its
+     * /ID and font subset tags derive from it); {@code epochSecond} dates it.
      */
     RenderedPdf renderHtml(String html, String seed, long epochSecond, long startedNanos) {
         NoRemoteResources.refuseStyleImports(html);
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        // html2pdf closes the document, and with it the writer; the output is an in-memory buffer
+        InvoicePdfDocument pdf = newDocument(out, seed, epochSecond);
+        HtmlConverter.convertToPdf(html, pdf, converterProperties());
+        return RenderedPdf.of(out.toByteArray(), pdf.pagesAtClose, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    private static InvoicePdfDocument newDocument(ByteArrayOutputStream out, String seed, long epochSecond) {
         WriterProperties writerProperties = new WriterProperties()
                 .setInitialDocumentId(documentId(seed))
                 .setModifiedDocumentId(documentId(seed));
-        // html2pdf closes the document, and with it the writer; the output is an in-memory buffer
-        InvoicePdfDocument pdf = new InvoicePdfDocument(
-                new DeterministicPdfWriter(out, writerProperties, seed, epochSecond));
-        HtmlConverter.convertToPdf(html, pdf, converterProperties());
-        return RenderedPdf.of(out.toByteArray(), pdf.pagesAtClose, (System.nanoTime() - startedNanos) / 1_000_000);
+        return new InvoicePdfDocument(new DeterministicPdfWriter(out, writerProperties, seed, epochSecond));
     }
 
     /**
