@@ -1,5 +1,6 @@
 package com.adventive.billing.admin.control;
 
+import com.adventive.billing.platform.control.RetriedOnTransientConflict;
 import com.adventive.billing.admin.entity.AdminPrincipal;
 import com.adventive.billing.admin.entity.AuditRecord;
 import com.adventive.billing.platform.control.Clock;
@@ -19,6 +20,7 @@ import java.util.logging.Logger;
  * Nothing here ever receives a secret or a token; only ids, subjects and emails.
  */
 @ApplicationScoped
+@RetriedOnTransientConflict
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("billing.audit");

@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.platform.control.RetriedOnTransientConflict;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * primary key decide who wins instead.
  */
 @ApplicationScoped
+@RetriedOnTransientConflict
 @Transactional(Transactional.TxType.REQUIRES_NEW)
 public class EmailDeliveryRows {
 

@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.platform.control.RetriedOnTransientConflict;
 import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
@@ -22,6 +23,7 @@ import java.util.UUID;
 
 /** The worker's own record of invoices and their emails; every method commits on its own. */
 @ApplicationScoped
+@RetriedOnTransientConflict
 @Transactional(Transactional.TxType.REQUIRES_NEW)
 public class InvoiceLedger {
 

@@ -1,5 +1,6 @@
 package com.adventive.billing.lifecycle.control;
 
+import com.adventive.billing.platform.control.RetriedOnTransientConflict;
 import com.adventive.billing.lifecycle.entity.AdjustmentSnapshot;
 import com.adventive.billing.lifecycle.entity.InvoiceAdjustment;
 import com.adventive.billing.lifecycle.entity.InvoiceLifecycle;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
  * retried and merges again, which is safe because the merge is idempotent.
  */
 @ApplicationScoped
+@RetriedOnTransientConflict
 @Transactional(Transactional.TxType.REQUIRES_NEW)
 public class LifecycleLedger {
 

@@ -18,6 +18,7 @@ import java.util.logging.Logger;
  * that rolls back the work must still leave its trace.
  */
 @ApplicationScoped
+@RetriedOnTransientConflict
 public class OperationalLog {
 
     private static final Logger LOG = Logger.getLogger("billing.events");

@@ -1,5 +1,6 @@
 package com.adventive.billing.webhook.control;
 
+import com.adventive.billing.platform.control.RetriedOnTransientConflict;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.webhook.entity.EventEnvelope;
 import com.adventive.billing.webhook.entity.StripeEvent;
@@ -15,6 +16,7 @@ import java.time.LocalDateTime;
 
 /** Stores a verified event and, for types we handle, its work item — in one transaction. */
 @ApplicationScoped
+@RetriedOnTransientConflict
 public class EventIntake {
 
     @PersistenceContext(unitName = "billing")

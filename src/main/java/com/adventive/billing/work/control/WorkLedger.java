@@ -1,5 +1,6 @@
 package com.adventive.billing.work.control;
 
+import com.adventive.billing.platform.control.RetriedOnTransientConflict;
 import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.Settings;
@@ -24,6 +25,7 @@ import java.util.UUID;
  * completes an item only under the claim it took (see {@link WorkClaim}).
  */
 @ApplicationScoped
+@RetriedOnTransientConflict
 @Transactional(Transactional.TxType.REQUIRES_NEW)
 public class WorkLedger {
 
