@@ -5,6 +5,7 @@ import com.adventive.billing.it.support.BillingServer;
 import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.Fixtures;
 import com.adventive.billing.it.support.Mailbox;
+import com.adventive.billing.it.support.StandaloneWorker;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.JsonObject;
@@ -18,10 +19,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static com.adventive.billing.it.AdminClient.json;
 import static com.adventive.billing.it.MailgunEvents.asMailgunWritesIt;
@@ -182,6 +185,29 @@ class MailgunDeliveryStatusIT {
         BillingServer.removeSecret("MAILGUN_WEBHOOK_SIGNING_KEY");
         assertProblem(post(webhook, mailgun.signed(event("delivered", null, "a@example.com", "m@x"))), 503,
                 "mailgun_signing_key_missing");
+    }
+
+    @Test
+    void theSampleScriptSendsASignedEventTheWorkerTakes(Db db, WebhookClient webhook, Mailbox mailbox,
+                                                        StripeApiStub stripe) throws Exception {
+        String email = uniqueEmail("mg-script");
+        var invoice = emailed(db, webhook, mailbox, stripe, email, 1);
+        String messageId = messageIdOf(db, invoice.invoiceId());
+        ProcessBuilder script = new ProcessBuilder("bash", "scripts/send-mailgun-event.sh", "failed-temporary", email,
+                messageId).directory(StandaloneWorker.projectDir().toFile()).redirectErrorStream(true);
+        Map<String, String> env = script.environment();
+        String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+        env.keySet().retainAll(List.of("HOME", "USER", "LANG", "TMPDIR"));
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + path);
+        env.put("SECRETS_DIR", BillingServer.secretsDir().toString());
+        env.put("HTTP_PORT", Integer.toString(BillingServer.httpPort()));
+        Process process = script.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), output);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.startsWith("HTTP 200 ") && output.contains("\"recorded\""), output);
+        assertEquals("failed_temporary", dossier(invoice.invoiceId()).getJsonArray("emails").getJsonObject(0)
+                .getString("provider_status"));
     }
 
     @Test
