@@ -29,6 +29,8 @@ CREATE TABLE email_provider_event (
 );
 CREATE INDEX email_provider_event_invoice ON email_provider_event (stripe_invoice_id);
 CREATE INDEX email_provider_event_recipient ON email_provider_event (recipient);
+-- Mailgun may deliver one event twice (with a new token): its id finds the first copy.
+CREATE INDEX email_provider_event_provider_id ON email_provider_event (provider_event_id);
 
 -- Where a suppression came from (mailgun, operator; null: written by SQL before this) and who made it.
 ALTER TABLE email_suppression ADD COLUMN source VARCHAR(40);

@@ -79,6 +79,11 @@ class MailgunDeliveryStatusIT {
         return (String) rows.get(0).get("message_id");
     }
 
+    private static String deliveredEventId(Db db, String invoiceId) {
+        return (String) db.rows("SELECT provider_event_id FROM email_provider_event WHERE stripe_invoice_id = ? "
+                + "AND event_type = 'delivered'", invoiceId).get(0).get("provider_event_id");
+    }
+
     private static long suppressed(Db db, String email) {
         return db.count("SELECT COUNT(*) FROM email_suppression WHERE email = ?", email.toLowerCase());
     }
@@ -128,6 +133,12 @@ class MailgunDeliveryStatusIT {
         assertEquals("failed_temporary", after.getJsonArray("delivery_events").getJsonObject(0).getString("status"),
                 "history in the order the events happened");
         assertEquals(0, suppressed(db, email), "a temporary failure suppresses nobody");
+
+        // Mailgun sending the delivery event again (a new token, the same event id) adds nothing.
+        var again = new MailgunEvents.Event("delivered", null, email, asMailgunWritesIt(messageId), deliveredAt, null,
+                deliveredEventId(db, invoice.invoiceId()));
+        assertEquals(200, post(webhook, mailgun.signed(again)).statusCode());
+        assertEquals(2, dossier(invoice.invoiceId()).getJsonArray("delivery_events").size(), "kept once");
     }
 
     @Test

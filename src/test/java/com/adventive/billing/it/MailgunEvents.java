@@ -43,22 +43,25 @@ final class MailgunEvents {
 
     /** One event: name, severity (failed only, else null), recipient, Message-ID as Mailgun writes it (no brackets). */
     static Event event(String name, String severity, String recipient, String messageId) {
-        return new Event(name, severity, recipient, messageId, Instant.now(), null);
+        return new Event(name, severity, recipient, messageId, Instant.now(), null,
+                UUID.randomUUID().toString().replace("-", "").substring(0, 22));
     }
 
-    record Event(String name, String severity, String recipient, String messageId, Instant occurredAt, String smtp) {
+    /** {@code id} is Mailgun's event id: the same event sent twice carries the same one. */
+    record Event(String name, String severity, String recipient, String messageId, Instant occurredAt, String smtp,
+                 String id) {
 
         Event at(Instant when) {
-            return new Event(name, severity, recipient, messageId, when, smtp);
+            return new Event(name, severity, recipient, messageId, when, smtp, id);
         }
 
         Event saying(String smtpMessage) {
-            return new Event(name, severity, recipient, messageId, occurredAt, smtpMessage);
+            return new Event(name, severity, recipient, messageId, occurredAt, smtpMessage, id);
         }
 
         String eventDataJson() {
             JsonObjectBuilder data = Json.createObjectBuilder()
-                    .add("id", UUID.randomUUID().toString().replace("-", "").substring(0, 22))
+                    .add("id", id)
                     .add("event", name)
                     .add("timestamp", new BigDecimal(occurredAt.getEpochSecond()).add(
                             BigDecimal.valueOf(occurredAt.getNano(), 9)))

@@ -46,6 +46,9 @@ public class EmailDeliveryReports {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void onMailgunEvent(@Observes MailgunEvent event) {
+        if (alreadyReceived(event)) {
+            return; // the same event delivered again (Mailgun's delivery is at least once): it changed everything it could
+        }
         String status = statusOf(event);
         Optional<EmailDelivery> delivery = deliveryOf(event.messageId());
         String invoiceId = delivery.map(EmailDelivery::stripeInvoiceId).orElse(null);
@@ -74,6 +77,15 @@ public class EmailDeliveryReports {
             case MailgunEvent.UNSUBSCRIBED -> EmailProviderEvent.UNSUBSCRIBED;
             default -> throw new IllegalArgumentException("not a delivery event: " + event.event());
         };
+    }
+
+    private boolean alreadyReceived(MailgunEvent event) {
+        return event.eventId() != null && em.createQuery("SELECT COUNT(e) FROM EmailProviderEvent e WHERE "
+                        + "e.provider = :provider AND e.providerEventId = :id AND e.eventType = :type", Long.class)
+                .setParameter("provider", PROVIDER)
+                .setParameter("id", event.eventId())
+                .setParameter("type", event.event())
+                .getSingleResult() > 0;
     }
 
     /** The worker's email with this Message-ID (stored with angle brackets; either spelling matches). */
