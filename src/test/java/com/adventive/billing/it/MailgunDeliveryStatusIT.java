@@ -22,8 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static com.adventive.billing.it.AdminClient.json;
@@ -47,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MailgunDeliveryStatusIT {
 
     private final AdminClient admin = new AdminClient();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private MailgunEvents mailgun;
 
     @BeforeEach
@@ -175,6 +178,18 @@ class MailgunDeliveryStatusIT {
         String sameTokenOtherEvent = once.replace("\"event\":\"delivered\"", "\"event\":\"complained\"");
         assertProblem(post(webhook, sameTokenOtherEvent), 406, "token_replayed");
         assertEquals(afterFirst, stored(db), "a replay stores nothing");
+
+        // The same signed request four times at once: exactly one is taken.
+        String racing = mailgun.signed(event("delivered", null, email, bounce.messageId()));
+        List<CompletableFuture<HttpResponse<String>>> copies = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            copies.add(http.sendAsync(HttpRequest.newBuilder(URI.create(BillingServer.url(MailgunEvents.PATH)))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString(racing)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = copies.stream().map(c -> c.join().statusCode()).sorted().toList();
+        assertEquals(List.of(200, 406, 406, 406), statuses, copies.stream().map(c -> c.join().body()).toList().toString());
+        assertEquals(afterFirst + 2, stored(db), "one token and one event more");
         assertEquals(0, suppressed(db, email), "the replayed complaint suppresses nobody");
     }
 
@@ -254,6 +269,15 @@ class MailgunDeliveryStatusIT {
         assertEquals(1, mailbox.countTo(email), "GreenMail received nothing more");
         assertTrue(dossier(second.invoiceId()).getJsonArray("operational_events").stream()
                 .anyMatch(e -> "email_suppressed".equals(e.asJsonObject().getString("type"))), "visible in the dossier");
+
+        // Only an operator may take it off: without credentials the call is refused (and audited) and nothing changes.
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(BillingServer.url(
+                "/admin/suppressions/" + email))).DELETE().timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        assertEquals(1, suppressed(db, email));
+        assertEquals(1, db.count("SELECT COUNT(*) FROM admin_audit WHERE method = 'DELETE' AND outcome = 'refused' "
+                + "AND status = 401 AND path LIKE '/admin/suppressions/%'"));
 
         // The customer fixed their mailbox: an operator takes the address off the list.
         HttpResponse<String> removed = delete("/admin/suppressions/" + URLEncoder.encode(email, StandardCharsets.UTF_8));
