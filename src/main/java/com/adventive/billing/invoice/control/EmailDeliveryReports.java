@@ -62,10 +62,12 @@ public class EmailDeliveryReports {
         OperationalContext context = new OperationalContext(null, invoiceId, accountOf(invoiceId), null);
         String what = event.recipient() + " message_id=" + (event.messageId() == null ? "unknown" : event.messageId())
                 + (delivery.isPresent() ? "" : " (not an email of this worker)");
-        operationalLog.record(context, event.isPermanentFailure() ? BOUNCED : COMPLAINED,
-                what + (event.reason() == null ? "" : ": " + event.reason()));
+        // The suppression first: its insert is what can still fail (and roll back the webhook for Mailgun to
+        // retry); operational events are committed on their own, so they come once it has not.
         suppressions.suppress(event.recipient(), status + (event.reason() == null ? "" : ": " + event.reason()),
                 EmailSuppression.SOURCE_MAILGUN, null, context);
+        operationalLog.record(context, event.isPermanentFailure() ? BOUNCED : COMPLAINED,
+                what + (event.reason() == null ? "" : ": " + event.reason()));
     }
 
     static String statusOf(MailgunEvent event) {
