@@ -71,6 +71,8 @@ class RunbookIT {
     /** The example ids the runbook's commands carry; each step puts a real one in their place. */
     private static final String EXAMPLE_INVOICE = "in_1THM9xCSGXf35AB6gDkwmE5y";
     private static final Pattern EXAMPLE_WORK_ITEM = Pattern.compile("/admin/work/42/");
+    /** The example recipient of the runbook's suppression commands. */
+    private static final String EXAMPLE_EMAIL = "customer@example.com";
     /** A reading cached by the worker (health) may take a few seconds to show a change. */
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
@@ -351,6 +353,61 @@ class RunbookIT {
         run(command("GET", "/admin/events?type=invoice_not_deliverable&limit=20", jq(".items[]")), null, out ->
                 assertEquals(List.of(), out, "every invoice here was open when it was sent"));
 
+        // --- Invoice email not delivered: what Mailgun reported, and the suppression list ---
+        MailgunEvents mailgun = MailgunEvents.configured();
+        String bouncedAddress = delivered.customerEmail().toLowerCase();
+        String bouncedMessageId = original.header("Message-ID");
+        assertEquals(200, MailgunEvents.post(webhook, mailgun.signed(MailgunEvents.event("failed", "permanent",
+                delivered.customerEmail(), MailgunEvents.asMailgunWritesIt(bouncedMessageId)))).statusCode());
+        run(command("GET", "/admin/invoices/" + EXAMPLE_INVOICE,
+                jq(".emails[] | {message_id, recipient, status, provider_status, provider_status_at, provider_reason}")),
+                delivered.invoiceId(), out -> {
+                    assertEquals(2, out.size(), "the original and the resend: " + out);
+                    JsonNode bounced = out.stream().filter(e -> bouncedMessageId.equals(e.path("message_id").asText()))
+                            .findFirst().orElseThrow(() -> new AssertionError("the bounced email: " + out));
+                    assertEquals("sent", bounced.path("status").asText(), bounced.toString());
+                    assertEquals("failed_permanent", bounced.path("provider_status").asText(), bounced.toString());
+                    assertTrue(bounced.path("provider_reason").asText().startsWith("550"), bounced.toString());
+                    assertFalse(bounced.path("provider_status_at").asText().isBlank(), bounced.toString());
+                    assertTrue(out.stream().filter(e -> e != bounced).allMatch(e -> e.path("provider_status").isNull()),
+                            "no report on the resend yet: " + out);
+                });
+        run(command("GET", "/admin/invoices/" + EXAMPLE_INVOICE, jq(".delivery_events[]")), delivered.invoiceId(),
+                out -> {
+                    JsonNode report = single(out);
+                    assertEquals("failed", report.path("event").asText(), report.toString());
+                    assertEquals("permanent", report.path("severity").asText(), report.toString());
+                    assertEquals(MailgunEvents.asMailgunWritesIt(bouncedMessageId), report.path("message_id").asText());
+                });
+        runForEmail(command("GET", "/admin/suppressions/" + EXAMPLE_EMAIL, jq(".")), bouncedAddress, out -> {
+            JsonNode entry = single(out);
+            assertEquals(bouncedAddress, entry.path("email").asText(), entry.toString());
+            assertEquals("mailgun", entry.path("source").asText(), entry.toString());
+            assertTrue(entry.path("reason").asText().startsWith("failed_permanent"), entry.toString());
+        });
+        run(command("GET", "/admin/events?type=email_bounced&limit=20", jq(".items[]")), null, out -> {
+            JsonNode bounce = single(out);
+            assertEquals(delivered.invoiceId(), bounce.path("invoice_id").asText(), bounce.toString());
+            assertTrue(bounce.path("detail").asText().contains(bouncedAddress), bounce.toString());
+        });
+        runForEmail(command("DELETE", "/admin/suppressions/" + EXAMPLE_EMAIL, jq(".")), bouncedAddress, out -> {
+            JsonNode removed = single(out);
+            assertTrue(removed.path("removed").asBoolean(), removed.toString());
+            assertEquals("mailgun", removed.path("was").path("source").asText(), removed.toString());
+        });
+        assertEquals(0, db.count("SELECT COUNT(*) FROM email_suppression WHERE email = ?", bouncedAddress));
+        assertEquals(1, db.count("SELECT COUNT(*) FROM admin_audit WHERE method = 'DELETE' AND status = 200 "
+                + "AND principal_id = ? AND path LIKE '/admin/suppressions/%'", TOKEN_ID), "the removal is audited");
+        runForEmail(command("POST", "/admin/suppressions", jq(".")), bouncedAddress, out -> {
+            JsonNode entry = single(out);
+            assertEquals(bouncedAddress, entry.path("email").asText(), entry.toString());
+            assertEquals("operator", entry.path("source").asText(), entry.toString());
+            assertEquals(TOKEN_ID, entry.path("created_by").asText(), entry.toString());
+            assertEquals("asked for no email (ticket 1234)", entry.path("reason").asText(), entry.toString());
+        });
+        run(command("GET", "/admin/suppressions?limit=50", jq(".items[]")), null, out ->
+                assertEquals(List.of(bouncedAddress), out.stream().map(e -> e.path("email").asText()).toList()));
+
         List<String> unchecked = runbook.stream().filter(c -> !checked.contains(c)).map(Curl::source).toList();
         assertEquals(List.of(), unchecked, "runbook commands with no step in RunbookIT that checks what they show");
     }
@@ -395,6 +452,24 @@ class RunbookIT {
             }
         }
         return first;
+    }
+
+    /** As {@link #run}, with the runbook's example address ({@value #EXAMPLE_EMAIL}) replaced by a real one. */
+    private void runForEmail(Curl command, String email, Consumer<List<JsonNode>> check) {
+        checked.add(command);
+        for (Curl copy : runbook.stream().filter(command::equals).toList()) {
+            Curl real = new Curl(copy.source(), copy.method(), copy.url().replace(EXAMPLE_EMAIL, email), copy.headers(),
+                    copy.data() == null ? null : copy.data().replace(EXAMPLE_EMAIL, email), copy.savesToFile(),
+                    copy.jqFilter(), copy.expected());
+            Result result = execute(real, null);
+            assertTrue(result.status() / 100 == 2, copy.source() + "\n→ " + result.status() + " " + result.body());
+            try {
+                check.accept(result.output());
+            } catch (AssertionError e) {
+                throw new AssertionError("runbook command does not show what the runbook says:\n" + copy.source()
+                        + "\nprinted: " + result.output() + "\n" + e.getMessage(), e);
+            }
+        }
     }
 
     /** As {@link #run}, repeated until the check holds: for readings the worker caches for a few seconds. */

@@ -2,6 +2,7 @@ package com.adventive.billing.admin.control;
 
 import com.adventive.billing.admin.entity.AdminViews.EmailAttempt;
 import com.adventive.billing.admin.entity.AdminViews.AdjustmentView;
+import com.adventive.billing.admin.entity.AdminViews.DeliveryEventView;
 import com.adventive.billing.admin.entity.AdminViews.InvoiceDossier;
 import com.adventive.billing.admin.entity.AdminViews.LifecycleEventView;
 import com.adventive.billing.admin.entity.AdminViews.LifecycleView;
@@ -13,6 +14,7 @@ import com.adventive.billing.admin.entity.AdminViews.WorkItemView;
 import com.adventive.billing.admin.entity.PdfVersionView;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
+import com.adventive.billing.invoice.entity.EmailProviderEvent;
 import com.adventive.billing.invoice.entity.InvoicePdfVersion;
 import com.adventive.billing.lifecycle.entity.InvoiceAdjustment;
 import com.adventive.billing.lifecycle.entity.InvoiceLifecycle;
@@ -82,7 +84,16 @@ public class AdminQueries {
                 row == null ? null : row.currency(), row == null ? null : row.total(),
                 row == null ? null : row.amountDue(), row == null ? null : row.customerEmail(), pdf, pdfVersions,
                 received, work, emails, operational, lifecycle(invoiceId), lifecycleHistory(invoiceId),
-                adjustments(invoiceId)));
+                adjustments(invoiceId), deliveryEvents(invoiceId)));
+    }
+
+    /** What the email provider reported about the invoice's emails, in the order the events happened. */
+    private List<DeliveryEventView> deliveryEvents(String invoiceId) {
+        return em.createQuery("SELECT e FROM EmailProviderEvent e WHERE e.stripeInvoiceId = :id "
+                        + "ORDER BY e.occurredAt, e.id", EmailProviderEvent.class)
+                .setParameter("id", invoiceId).setMaxResults(DOSSIER_EVENTS).getResultList().stream()
+                .map(e -> new DeliveryEventView(e.provider(), e.eventType(), e.severity(), e.status(), e.recipient(),
+                        e.messageId(), e.reason(), instant(e.occurredAt()), instant(e.receivedAt()))).toList();
     }
 
     private List<AdjustmentView> adjustments(String invoiceId) {
@@ -178,7 +189,8 @@ public class AdminQueries {
 
     private static EmailAttempt email(EmailDelivery d, Integer pdfVersion) {
         return new EmailAttempt(d.template(), d.recipient(), d.messageId(), d.status(), d.attempts(), d.lastError(),
-                instant(d.attemptedAt()), instant(d.sentAt()), d.pdfSha256(), pdfVersion);
+                instant(d.attemptedAt()), instant(d.sentAt()), d.pdfSha256(), pdfVersion, d.providerStatus(),
+                instant(d.providerStatusAt()), d.providerReason());
     }
 
     private static OperationalEventView operational(OperationalEvent o) {

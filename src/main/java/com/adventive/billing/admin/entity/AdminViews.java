@@ -14,7 +14,18 @@ public final class AdminViews {
                                  List<PdfVersionView> pdfVersions, List<ReceivedEvent> events, List<WorkItemView> work,
                                  List<EmailAttempt> emails, List<OperationalEventView> operationalEvents,
                                  LifecycleView lifecycle, List<LifecycleEventView> lifecycleHistory,
-                                 List<AdjustmentView> adjustments) {
+                                 List<AdjustmentView> adjustments, List<DeliveryEventView> deliveryEvents) {
+
+        /** As before the provider's delivery events were part of the dossier (kept for callers that build one). */
+        public InvoiceDossier(String invoiceId, String acctId, String invUuid, String invoiceNumber, String currency,
+                              Long total, Long amountDue, String customerEmail, StoredPdfView pdf,
+                              List<PdfVersionView> pdfVersions, List<ReceivedEvent> events, List<WorkItemView> work,
+                              List<EmailAttempt> emails, List<OperationalEventView> operationalEvents,
+                              LifecycleView lifecycle, List<LifecycleEventView> lifecycleHistory,
+                              List<AdjustmentView> adjustments) {
+            this(invoiceId, acctId, invUuid, invoiceNumber, currency, total, amountDue, customerEmail, pdf, pdfVersions,
+                    events, work, emails, operationalEvents, lifecycle, lifecycleHistory, adjustments, List.of());
+        }
     }
 
     /**
@@ -48,9 +59,28 @@ public final class AdminViews {
                                String failureReason, String lastError, Instant createdAt, Instant updatedAt) {
     }
 
+    /**
+     * One email of the invoice: what the worker did (status) and what the email provider reported
+     * afterwards (provider_status: delivered, failed_permanent, failed_temporary, complained,
+     * unsubscribed; null until it reports), with the time of that report's event and its reason.
+     */
     public record EmailAttempt(String template, String recipient, String messageId, String status, int attempts,
                                String lastError, Instant attemptedAt, Instant sentAt, String pdfSha256,
-                               Integer pdfVersion) {
+                               Integer pdfVersion, String providerStatus, Instant providerStatusAt,
+                               String providerReason) {
+
+        /** Without the provider's report (kept for callers that build one). */
+        public EmailAttempt(String template, String recipient, String messageId, String status, int attempts,
+                            String lastError, Instant attemptedAt, Instant sentAt, String pdfSha256,
+                            Integer pdfVersion) {
+            this(template, recipient, messageId, status, attempts, lastError, attemptedAt, sentAt, pdfSha256, pdfVersion,
+                    null, null, null);
+        }
+    }
+
+    /** One event the email provider reported about an email of the invoice, oldest first. */
+    public record DeliveryEventView(String provider, String event, String severity, String status, String recipient,
+                                    String messageId, String reason, Instant occurredAt, Instant receivedAt) {
     }
 
     public record OperationalEventView(long id, Instant occurredAt, String type, String eventId, String invoiceId,

@@ -64,6 +64,17 @@ public class EmailDelivery {
     @Column(name = "pdf_sha256")
     private String pdfSha256;
 
+    /** The email provider's latest word on this email (Mailgun's event webhooks); null until it reports. */
+    @Column(name = "provider_status")
+    private String providerStatus;
+
+    /** When the event behind {@link #providerStatus} happened, by the provider's clock. */
+    @Column(name = "provider_status_at")
+    private LocalDateTime providerStatusAt;
+
+    @Column(name = "provider_reason")
+    private String providerReason;
+
     protected EmailDelivery() {
     }
 
@@ -120,6 +131,24 @@ public class EmailDelivery {
     public LocalDateTime sentAt() { return sentAt; }
     public LocalDateTime attemptedAt() { return attemptedAt; }
     public String pdfSha256() { return pdfSha256; }
+    public String providerStatus() { return providerStatus; }
+    public LocalDateTime providerStatusAt() { return providerStatusAt; }
+    public String providerReason() { return providerReason; }
+
+    /**
+     * Takes the provider's report unless a later one (by the event's own time) is already recorded:
+     * Mailgun's events arrive out of order and more than once, and the newest event says where the
+     * email stands. True when this report is now the email's provider status.
+     */
+    public boolean providerReported(String status, LocalDateTime occurredAt, String reason) {
+        if (providerStatusAt != null && occurredAt.isBefore(providerStatusAt)) {
+            return false;
+        }
+        this.providerStatus = status;
+        this.providerStatusAt = occurredAt;
+        this.providerReason = reason;
+        return true;
+    }
 
     public boolean isSent() {
         return SENT.equals(status);

@@ -291,4 +291,24 @@ public class Settings {
     public long usageMaxQuantity() {
         return integer(USAGE_MAX_QUANTITY, 1_000_000_000, 1, Integer.MAX_VALUE);
     }
+
+    // --- Email delivery status (Mailgun event webhooks). ---
+
+    public static final String MAILGUN_WEBHOOK_SIGNING_KEY = "MAILGUN_WEBHOOK_SIGNING_KEY";
+    public static final String MAILGUN_WEBHOOK_TOLERANCE_SECONDS = "MAILGUN_WEBHOOK_TOLERANCE_SECONDS";
+
+    /** Mailgun's webhook signing key(s); comma-separated while a rotated key and the old one overlap. */
+    public List<String> mailgunWebhookSigningKeys() {
+        return list(MAILGUN_WEBHOOK_SIGNING_KEY);
+    }
+
+    /**
+     * How old a Mailgun webhook signature may be. Mailgun resends a delivery we did not accept for about
+     * 7.5 hours, reportedly with its original signature (Mailgun's documentation does not say), so the
+     * default (8 h) lets those resends in after an outage; each token is accepted once whatever the
+     * window, so a longer window allows no replay.
+     */
+    public Duration mailgunWebhookTolerance() {
+        return Duration.ofSeconds(integer(MAILGUN_WEBHOOK_TOLERANCE_SECONDS, 28_800, 60, 259_200));
+    }
 }
