@@ -1,7 +1,8 @@
 package com.adventive.billing.admin.boundary;
 
-import com.adventive.billing.reconcile.boundary.ReconcileResource;
-import com.adventive.billing.webhook.boundary.StripeWebhookResource;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
@@ -16,10 +17,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which resolved resources the post-matching gate treats as admin: by their path template, not their package. */
 class AdminResourceGateTest {
 
+    /** Every resource the application has, found on the class path, so a new one is checked without being listed here. */
+    private static List<Class<?>> applicationResources() {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("com.adventive.billing").stream()
+                .filter(c -> c.isAnnotatedWith(Path.class))
+                .<Class<?>>map(JavaClass::reflect)
+                .toList();
+    }
+
     @Test
     void everyResourceMethodServedUnderAdminIsAnAdminResourceWhateverItsPackage() {
-        for (Class<?> resource : List.of(AdminWorkResource.class, AdminInvoiceResource.class,
-                AdminOperationalEventsResource.class, ReconcileResource.class)) {
+        List<Class<?>> adminResources = applicationResources().stream()
+                .filter(c -> c.getAnnotation(Path.class).value().replaceFirst("^/", "").startsWith("admin"))
+                .toList();
+        assertTrue(adminResources.size() >= 6, "found the admin resources: " + adminResources);
+        for (Class<?> resource : adminResources) {
             for (Method method : resourceMethods(resource)) {
                 assertTrue(AdminResourceGate.isAdminResource(resource, method), resource.getSimpleName() + "." + method.getName());
             }
@@ -27,9 +40,15 @@ class AdminResourceGateTest {
     }
 
     @Test
-    void theWebhookIsNot() {
-        for (Method method : resourceMethods(StripeWebhookResource.class)) {
-            assertFalse(AdminResourceGate.isAdminResource(StripeWebhookResource.class, method), method.getName());
+    void theWebhooksAreNot() {
+        List<Class<?>> webhooks = applicationResources().stream()
+                .filter(c -> c.getAnnotation(Path.class).value().replaceFirst("^/", "").startsWith("webhooks"))
+                .toList();
+        assertTrue(webhooks.size() >= 2, "found the webhook resources: " + webhooks);
+        for (Class<?> resource : webhooks) {
+            for (Method method : resourceMethods(resource)) {
+                assertFalse(AdminResourceGate.isAdminResource(resource, method), resource.getSimpleName() + "." + method.getName());
+            }
         }
     }
 
