@@ -43,6 +43,10 @@ public class InvoiceMailer {
     @Inject
     OperationalLog operationalLog;
 
+    /** The customer's email as customer.updated last told it, when that is newer than the invoice. */
+    @Inject
+    jakarta.enterprise.inject.Instance<CustomerContacts> customerContacts;
+
     public sealed interface Outcome {
         record Sent(String messageId) implements Outcome { }
         record AlreadySent(String messageId) implements Outcome { }
@@ -58,7 +62,7 @@ public class InvoiceMailer {
      */
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
                         OperationalContext op) throws MailRefusedException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
-        String to = validRecipient(recipient, op);
+        String to = validRecipient(latestRecipient(invoice, recipient, op), op);
         if (ledger.isSuppressed(to)) {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
             return new Outcome.Suppressed(to);
@@ -79,7 +83,7 @@ public class InvoiceMailer {
     public Outcome sendWithoutAttachment(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
                                          String recipient, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
-        String to = validRecipient(recipient, op);
+        String to = validRecipient(latestRecipient(invoice, recipient, op), op);
         if (ledger.isSuppressed(to)) {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
             return new Outcome.Suppressed(to);
@@ -136,6 +140,23 @@ public class InvoiceMailer {
         return new UndeliverableException("email_outcome_unknown", "the outcome of sending " + messageId
                 + " is unknown; check the SMTP provider's log for it, and resend with POST /admin/resend-invoice "
                 + "only if it was not delivered");
+    }
+
+    /**
+     * The invoice carries the customer's email as it was when the invoice was finalized; a
+     * customer.updated since then (recorded after the invoice was) names the address to use now.
+     */
+    private String latestRecipient(BillingInvoice invoice, String fromInvoice, OperationalContext op) {
+        if (customerContacts == null || !customerContacts.isResolvable() || invoice.acctId() == null) {
+            return fromInvoice;
+        }
+        Optional<String> latest = customerContacts.get().emailSince(invoice.acctId(), invoice.createdAt());
+        if (latest.isEmpty() || latest.get().equalsIgnoreCase(fromInvoice == null ? "" : fromInvoice)) {
+            return fromInvoice;
+        }
+        operationalLog.record(op, "recipient_updated", "sending to the customer's email from customer.updated "
+                + "instead of the invoice's copy");
+        return latest.get();
     }
 
     private String validRecipient(String recipient, OperationalContext op) throws UndeliverableException {
