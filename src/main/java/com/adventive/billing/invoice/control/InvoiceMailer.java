@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.invoice.entity.AccountNotice;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoiceView;
@@ -24,6 +25,7 @@ public class InvoiceMailer {
     public static final String INVOICE_NEW = "invoice_new";
     public static final String INVOICE_NOTIFY = "invoice_notify";
     public static final String PAYMENT_FAILED = "payment_failed";
+    public static final String PAYMENT_METHOD_UPDATE = InvoiceEmailRenderer.PAYMENT_METHOD_UPDATE;
 
     @Inject
     InvoiceLedger ledger;
@@ -95,8 +97,34 @@ public class InvoiceMailer {
     private Outcome deliverOnce(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String to,
                                 StoredPdf pdf, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
-        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
-                messageId(invoice, dedupeKey), pdf == null ? null : pdf.sha256(), settings.workLease());
+        return deliverOnce(template, dedupeKey, invoice.stripeInvoiceId(), messageId(invoice.invUuid(), dedupeKey),
+                () -> emailRenderer.render(template, view), pdf == null ? null : attachmentName(invoice), to, pdf, op);
+    }
+
+    /**
+     * Sends a notice about an account rather than an invoice (e.g. {@value #PAYMENT_METHOD_UPDATE}), with
+     * the same once-per-dedupe-key claim, suppression list and outcome-unknown rules. Its delivery
+     * record names the account where an invoice email names the invoice.
+     */
+    public Outcome sendAccountNotice(String template, String dedupeKey, AccountNotice notice, String recipient,
+                                     OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        String to = validRecipient(recipient, op);
+        if (ledger.isSuppressed(to)) {
+            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+            return new Outcome.Suppressed(to);
+        }
+        return deliverOnce(template, dedupeKey, notice.acctId(), messageId(notice.acctId(), dedupeKey),
+                () -> emailRenderer.renderNotice(template, notice), null, to, null, op);
+    }
+
+    /** Claims the dedupe key (lock-free: a unique key and conditional updates), then sends once; {@code pdf} may be null. */
+    private Outcome deliverOnce(String template, String dedupeKey, String subjectId, String newMessageId,
+                                java.util.function.Supplier<RenderedEmail> render, String attachmentName, String to,
+                                StoredPdf pdf, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, subjectId, template, to,
+                newMessageId, pdf == null ? null : pdf.sha256(), settings.workLease());
         EmailDelivery delivery;
         if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
             delivery = claimed.delivery();
@@ -110,12 +138,12 @@ public class InvoiceMailer {
                     doubtful.lastError() == null ? "an earlier attempt may have been delivered" : doubtful.lastError(), op);
         }
         String messageId = delivery.messageId();
-        RenderedEmail content = emailRenderer.render(template, view);
+        RenderedEmail content = render.get();
         OutgoingMail outgoing = pdf == null
                 ? new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
                         null, null, null)
                 : new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
-                        attachmentName(invoice), InvoiceDocuments.PDF, pdf.bytes());
+                        attachmentName, InvoiceDocuments.PDF, pdf.bytes());
         try {
             mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
         } catch (MailOutcomeUnknownException e) {
@@ -173,10 +201,10 @@ public class InvoiceMailer {
     }
 
     /** Deterministic per dedupe key, so a retried send carries the same Message-ID. */
-    private String messageId(BillingInvoice invoice, String dedupeKey) {
+    private String messageId(String localPrefix, String dedupeKey) {
         String domain = settings.mailFrom().substring(settings.mailFrom().indexOf('@') + 1);
         String suffix = dedupeKey.replaceAll("[^A-Za-z0-9]+", ".");
-        return "<" + invoice.invUuid() + "." + suffix + "@" + domain + ">";
+        return "<" + localPrefix + "." + suffix + "@" + domain + ">";
     }
 
     private static String attachmentName(BillingInvoice invoice) {
