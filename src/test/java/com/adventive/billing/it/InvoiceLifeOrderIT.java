@@ -3,6 +3,7 @@ package com.adventive.billing.it;
 import com.adventive.billing.it.support.BillingIT;
 import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.Fixtures;
+import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -38,13 +39,14 @@ class InvoiceLifeOrderIT {
     private static final int ORDERS = 4;
 
     @Test
-    void aShuffledAndDuplicatedWholeLifeEndsInTheSameState(Db db, WebhookClient webhook) {
+    void aShuffledAndDuplicatedWholeLifeEndsInTheSameState(Db db, WebhookClient webhook, StripeApiStub stripe) {
         long seed = Long.getLong("lifecycle.seed", 7_20261125L);
         Random random = new Random(seed);
         Instant finalized = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
         List<String> states = new ArrayList<>();
         for (int round = 0; round < ORDERS; round++) {
             var invoice = Fixtures.invoiceFinalized().finalizedAt(finalized).customerEmail(uniqueEmail("life")).build();
+            stripe.stubInvoice(invoice, 100); // an hour-old invoice.finalized has its status rechecked with Stripe
             String chargeId = Fixtures.stripeId("ch_", 24);
             String disputeId = Fixtures.stripeId("du_", 24);
             long due = finalized.plus(10, ChronoUnit.DAYS).getEpochSecond();

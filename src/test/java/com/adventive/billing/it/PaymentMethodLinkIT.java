@@ -78,7 +78,7 @@ class PaymentMethodLinkIT {
         assertEquals(2, db.count("SELECT COUNT(*) FROM email_delivery WHERE template = 'payment_method_update' "
                 + "AND stripe_invoice_id = ? AND status = 'sent'", acctId));
         assertEquals(3, db.count("SELECT COUNT(*) FROM admin_audit WHERE path LIKE '%payment-method-link%' "
-                + "AND outcome = 'allowed'"), "every call audited");
+                + "AND outcome = 'allowed' AND target = ?", acctId), "every call audited, naming the account");
     }
 
     @Test
