@@ -31,7 +31,8 @@ final class AccountSnapshots {
                 }
             }
         }
-        String plan = items.isEmpty() ? null : items.get(0).price();
+        String plan = !items.isEmpty() ? items.get(0).price()
+                : subscription.get("plan") instanceof JsonObject legacyPlan ? text(legacyPlan, "id") : null;
         Long canceledAt = number(subscription, "canceled_at");
         return new SubscriptionSnapshot(text(subscription, "id"), reference(subscription, "customer"),
                 metadataAcctId(subscription), text(subscription, "status"), plan, List.copyOf(items),
