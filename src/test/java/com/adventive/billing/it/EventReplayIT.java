@@ -92,4 +92,23 @@ class EventReplayIT {
         assertEquals(0, again.getInt("newly_stored"), "a second replay stores nothing");
         assertEquals(400, admin.post("/admin/events/replay", "{\"since\":\"yesterday\"}").statusCode());
     }
+
+    @Test
+    void theNewDoorsRefuseCallersWithoutCredentialsAndAskNothingOfStripe(StripeApiStub stripe) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        int stripeBefore = stripe.requests("/v1").size();
+        for (var request : List.of(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(com.adventive.billing.it.support.BillingServer
+                        .url("/admin/events/replay"))).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"since\":\"2026-11-20T00:00:00Z\"}")),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(com.adventive.billing.it.support.BillingServer
+                        .url("/admin/payment-method-link"))).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"acct_id\":\"acct_x1\",\"email\":true}")),
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(com.adventive.billing.it.support.BillingServer
+                        .url("/admin/disputes/du_Unauthenticated01/evidence?format=zip"))).GET())) {
+            var response = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, response.statusCode(), request.build().uri() + " " + response.body());
+        }
+        assertEquals(stripeBefore, stripe.requests("/v1").size(), "nothing reached Stripe");
+    }
 }
