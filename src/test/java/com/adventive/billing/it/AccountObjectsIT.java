@@ -73,6 +73,7 @@ class AccountObjectsIT {
         HttpResponse<String> resend = admin.post("/admin/resend-invoice",
                 "{\"invoice_id\":\"" + invoice.invoiceId() + "\"}");
         assertEquals(200, resend.statusCode(), resend.body());
+        assertEquals(newEmail, AdminClient.json(resend).getString("recipient"), "the answer names where it went");
         assertEquals(1, mailbox.waitFor(newEmail, 1).size(), "the next email went to the new address");
         assertEquals(1, mailbox.countTo(oldEmail), "and not to the old one again");
         assertEquals(1, db.count("SELECT COUNT(*) FROM email_delivery WHERE stripe_invoice_id = ? AND recipient = ?",

@@ -175,16 +175,20 @@ public class InvoiceMailer {
      * customer.updated since then (recorded after the invoice was) names the address to use now.
      */
     private String latestRecipient(BillingInvoice invoice, String fromInvoice, OperationalContext op) {
+        String current = currentRecipient(invoice, fromInvoice);
+        if (current != null && !current.equalsIgnoreCase(fromInvoice == null ? "" : fromInvoice)) {
+            operationalLog.record(op, "recipient_updated", "sending to the customer's email from customer.updated "
+                    + "instead of the invoice's copy");
+        }
+        return current;
+    }
+
+    /** The address an email about the invoice goes to now: the invoice's, unless customer.updated named a newer one. */
+    public String currentRecipient(BillingInvoice invoice, String fromInvoice) {
         if (customerContacts == null || !customerContacts.isResolvable() || invoice.acctId() == null) {
             return fromInvoice;
         }
-        Optional<String> latest = customerContacts.get().emailSince(invoice.acctId(), invoice.createdAt());
-        if (latest.isEmpty() || latest.get().equalsIgnoreCase(fromInvoice == null ? "" : fromInvoice)) {
-            return fromInvoice;
-        }
-        operationalLog.record(op, "recipient_updated", "sending to the customer's email from customer.updated "
-                + "instead of the invoice's copy");
-        return latest.get();
+        return customerContacts.get().emailSince(invoice.acctId(), invoice.createdAt()).orElse(fromInvoice);
     }
 
     private String validRecipient(String recipient, OperationalContext op) throws UndeliverableException {
