@@ -353,6 +353,9 @@ class RunbookIT {
         run(command("GET", "/admin/events?type=invoice_not_deliverable&limit=20", jq(".items[]")), null, out ->
                 assertEquals(List.of(), out, "every invoice here was open when it was sent"));
 
+        // --- Lifecycle doors (refund, dispute evidence, failed payment, payment-method link, replay) ---
+        lifecycleSteps(db, webhook, mailbox, stripe, delivered, evidence.path("pdf").path("sha256").asText());
+
         // --- Invoice email not delivered: what Mailgun reported, and the suppression list ---
         MailgunEvents mailgun = MailgunEvents.configured();
         String bouncedAddress = delivered.customerEmail().toLowerCase();
@@ -362,7 +365,7 @@ class RunbookIT {
         run(command("GET", "/admin/invoices/" + EXAMPLE_INVOICE,
                 jq(".emails[] | {message_id, recipient, status, provider_status, provider_status_at, provider_reason}")),
                 delivered.invoiceId(), out -> {
-                    assertEquals(2, out.size(), "the original and the resend: " + out);
+                    assertTrue(out.size() >= 2, "the original, the resend and the dunning email: " + out);
                     JsonNode bounced = out.stream().filter(e -> bouncedMessageId.equals(e.path("message_id").asText()))
                             .findFirst().orElseThrow(() -> new AssertionError("the bounced email: " + out));
                     assertEquals("sent", bounced.path("status").asText(), bounced.toString());
@@ -410,6 +413,104 @@ class RunbookIT {
 
         List<String> unchecked = runbook.stream().filter(c -> !checked.contains(c)).map(Curl::source).toList();
         assertEquals(List.of(), unchecked, "runbook commands with no step in RunbookIT that checks what they show");
+    }
+
+    // --- Lifecycle: the refund, dispute, failed-payment, payment-method and webhook-replay commands ---
+
+    private static final String EXAMPLE_DISPUTE = "du_1THM9xCSGXf35AB6gDkwmE5y";
+    private static final String COHORT_CUSTOMER = "cus_Q8x2LmN4pR7sT1";
+
+    private void lifecycleSteps(Db db, WebhookClient webhook, Mailbox mailbox, StripeApiStub stripe,
+                                Fixtures.FinalizedInvoice delivered, String sentPdfSha256) throws IOException {
+        java.time.Instant now = java.time.Instant.now();
+        // Issue a refund: Stripe refunds part of the charge; the worker records it on the invoice.
+        String chargeId = Fixtures.stripeId("ch_", 24);
+        String refunded = LifecycleEvents.event("charge.refunded", jakarta.json.Json.createObjectBuilder(
+                        Fixtures.json("openapi/objects-v1932/charge.json")).add("id", chargeId)
+                .add("invoice", delivered.invoiceId()).add("amount", delivered.amountDue()).add("amount_refunded", 500)
+                .add("refunded", false).add("currency", "eur").build().toString(), now);
+        LifecycleEvents.postAndWork(db, webhook, refunded);
+        run(command("GET", "/admin/invoices/" + EXAMPLE_INVOICE, jq("{lifecycle, adjustments}")), delivered.invoiceId(),
+                out -> {
+                    JsonNode refund = single(out).path("adjustments").path(0);
+                    assertEquals("refund", refund.path("kind").asText(), out.toString());
+                    assertEquals(chargeId, refund.path("id").asText(), out.toString());
+                    assertEquals(500, refund.path("amount").asLong(), out.toString());
+                });
+
+        // Handle a dispute: the dispute names a payment intent; Stripe's invoice payments name the invoice.
+        String paymentIntent = Fixtures.stripeId("pi_", 24);
+        String dispute = LifecycleEvents.dispute(EXAMPLE_DISPUTE, Fixtures.stripeId("ch_", 24), paymentIntent,
+                "needs_response", now.plus(java.time.Duration.ofDays(7)).getEpochSecond());
+        LifecycleEvents.postAndWork(db, webhook, LifecycleEvents.event("charge.dispute.created", dispute, now));
+        stripe.stubGet("/v1/disputes/" + EXAMPLE_DISPUTE, dispute);
+        stripe.stubList("/v1/invoice_payments", List.of(LifecycleEvents.invoicePayment(delivered.invoiceId(),
+                paymentIntent)), 10);
+        Set<String> sentMessageIds = new LinkedHashSet<>();
+        db.rows("SELECT message_id FROM email_delivery WHERE stripe_invoice_id = ? AND status = 'sent'",
+                delivered.invoiceId()).forEach(r -> sentMessageIds.add((String) r.get("message_id")));
+        run(command("GET", "/admin/disputes/" + EXAMPLE_DISPUTE + "/evidence", jq("{dispute, invoice_id, pdf, email}")),
+                null, out -> {
+                    JsonNode answer = single(out);
+                    assertEquals(List.of("dispute", "invoice_id", "pdf", "email"), fieldNames(answer));
+                    assertEquals(delivered.invoiceId(), answer.path("invoice_id").asText(), answer.toString());
+                    assertEquals(sentPdfSha256, answer.path("pdf").path("sha256").asText(), "the PDF as sent");
+                    assertTrue(sentMessageIds.contains(answer.path("email").path("message_id").asText()), answer.toString());
+                    assertEquals(delivered.customerEmail(), answer.path("email").path("recipient").asText());
+                });
+        Result zip = execute(command("GET", "/admin/disputes/" + EXAMPLE_DISPUTE + "/evidence?format=zip", null), null);
+        assertEquals(200, zip.status(), zip.body());
+        Map<String, byte[]> entries = new java.util.HashMap<>();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.bytes()))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                entries.put(entry.getName(), in.readAllBytes());
+            }
+        }
+        assertTrue(entries.containsKey("summary.json"), entries.keySet().toString());
+        assertEquals(List.of(sentPdfSha256), entries.entrySet().stream().filter(e -> e.getKey().endsWith(".pdf"))
+                .map(e -> sha256(e.getValue())).toList(), "-o saves a zip with the PDF as sent");
+
+        // Failed payment: an attempt fails; the dossier shows it and the one payment_failed email.
+        JsonNode finalizedEvent = JSON.readTree(delivered.eventJson());
+        var failedObject = ((com.fasterxml.jackson.databind.node.ObjectNode) finalizedEvent.path("data").path("object")
+                .deepCopy()).put("status", "open").put("attempt_count", 1)
+                .put("next_payment_attempt", now.getEpochSecond() + 86_400);
+        var failedEvent = ((com.fasterxml.jackson.databind.node.ObjectNode) finalizedEvent.deepCopy())
+                .put("id", Fixtures.stripeId("evt_", 24)).put("type", "invoice.payment_failed");
+        failedEvent.putObject("data").set("object", failedObject);
+        LifecycleEvents.postAndWork(db, webhook, failedEvent.toString());
+        run(command("GET", "/admin/invoices/" + EXAMPLE_INVOICE, jq("{lifecycle, lifecycle_history, emails}")),
+                delivered.invoiceId(), out -> {
+                    JsonNode story = single(out);
+                    assertEquals(1, story.path("lifecycle").path("attempt_count").asInt(), story.toString());
+                    assertTrue(StreamSupport.stream(story.path("emails").spliterator(), false)
+                            .anyMatch(e -> "payment_failed".equals(e.path("template").asText())), story.toString());
+                });
+
+        // Update a customer's payment method: the cohort step moved acct_8Hq2Lm4Xr7Tz to Stripe billing.
+        String cohortEmail = uniqueEmail("runbook-card");
+        stripe.stubCustomer(LifecycleEvents.customer(COHORT_CUSTOMER, cohortEmail));
+        stripe.stubPost("/v1/billing_portal/sessions", "{\"id\":\"bps_runbook\",\"object\":\"billing_portal.session\","
+                + "\"url\":\"https://billing.stripe.com/p/session/test_runbook\"}");
+        run(command("POST", "/admin/payment-method-link", jq("{url, kind, email}")), null, out -> {
+            JsonNode link = single(out);
+            assertEquals("https://billing.stripe.com/p/session/test_runbook", link.path("url").asText(), link.toString());
+            assertEquals("portal", link.path("kind").asText());
+            assertEquals("sent", link.path("email").path("outcome").asText(), link.toString());
+        });
+        assertTrue(mailbox.waitFor(cohortEmail, 1).get(0).text().contains("https://billing.stripe.com/p/session/test_runbook"));
+
+        // Stripe webhook not delivered: replay stores the one event Stripe has that the worker never got.
+        String missed = LifecycleEvents.event("customer.updated", LifecycleEvents.customer(COHORT_CUSTOMER, cohortEmail), now);
+        stripe.stubList("/v1/events", List.of(missed, delivered.eventJson()), 100);
+        run(command("POST", "/admin/events/replay", jq(".")), null, out -> {
+            JsonNode result = single(out);
+            assertEquals(2, result.path("listed").asInt(), result.toString());
+            assertEquals(1, result.path("already_known").asInt(), result.toString());
+            assertEquals(1, result.path("newly_stored").asInt(), result.toString());
+            assertEquals(LifecycleEvents.eventId(missed), result.path("new_event_ids").path(0).asText());
+        });
+        awaitWorkState(db, LifecycleEvents.eventId(missed), "done");
     }
 
     // --- Finding and running the runbook's commands ---

@@ -24,9 +24,12 @@ public class InvoiceEmailRenderer {
     public static final String INVOICE_NEW = "invoice_new";
     public static final String INVOICE_NOTIFY = "invoice_notify";
     public static final String PAYMENT_FAILED = "payment_failed";
+    /** About an account, not an invoice: a link to update the payment method (rendered from an AccountNotice). */
+    public static final String PAYMENT_METHOD_UPDATE = "payment_method_update";
 
     /** The template names callers may ask for; a name is never turned into a path unchecked. */
-    public static final Set<String> TEMPLATES = Set.of(INVOICE_NEW, INVOICE_NOTIFY, PAYMENT_FAILED);
+    public static final Set<String> TEMPLATES = Set.of(INVOICE_NEW, INVOICE_NOTIFY, PAYMENT_FAILED,
+            PAYMENT_METHOD_UPDATE);
 
     private final Map<String, EmailTemplates> templates;
 
@@ -53,6 +56,18 @@ public class InvoiceEmailRenderer {
                 oneLine(InvoiceTemplates.apply(email.subject(), view)),
                 InvoiceTemplates.apply(email.html(), view),
                 InvoiceTemplates.apply(email.text(), view));
+    }
+
+    /** An email about an account (e.g. {@value #PAYMENT_METHOD_UPDATE}); same escaping rules as {@link #render}. */
+    public RenderedEmail renderNotice(String templateName, com.adventive.billing.invoice.entity.AccountNotice notice) {
+        EmailTemplates email = templateName == null ? null : templates.get(templateName);
+        if (email == null) {
+            throw new IllegalArgumentException("unknown email template: " + templateName);
+        }
+        return new RenderedEmail(
+                oneLine(InvoiceTemplates.apply(email.subject(), notice)),
+                InvoiceTemplates.apply(email.html(), notice),
+                InvoiceTemplates.apply(email.text(), notice));
     }
 
     /** Collapses every run of whitespace (CR and LF included) to one space. */

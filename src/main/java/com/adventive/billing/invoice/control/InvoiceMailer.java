@@ -1,5 +1,6 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.invoice.entity.AccountNotice;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.EmailDelivery;
 import com.adventive.billing.invoice.entity.InvoiceView;
@@ -24,6 +25,7 @@ public class InvoiceMailer {
     public static final String INVOICE_NEW = "invoice_new";
     public static final String INVOICE_NOTIFY = "invoice_notify";
     public static final String PAYMENT_FAILED = "payment_failed";
+    public static final String PAYMENT_METHOD_UPDATE = InvoiceEmailRenderer.PAYMENT_METHOD_UPDATE;
 
     @Inject
     InvoiceLedger ledger;
@@ -43,6 +45,10 @@ public class InvoiceMailer {
     @Inject
     OperationalLog operationalLog;
 
+    /** The customer's email as customer.updated last told it, when that is newer than the invoice. */
+    @Inject
+    jakarta.enterprise.inject.Instance<CustomerContacts> customerContacts;
+
     public sealed interface Outcome {
         record Sent(String messageId) implements Outcome { }
         record AlreadySent(String messageId) implements Outcome { }
@@ -58,7 +64,7 @@ public class InvoiceMailer {
      */
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
                         OperationalContext op) throws MailRefusedException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
-        String to = validRecipient(recipient, op);
+        String to = validRecipient(latestRecipient(invoice, recipient, op), op);
         if (ledger.isSuppressed(to)) {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
             return new Outcome.Suppressed(to);
@@ -79,7 +85,7 @@ public class InvoiceMailer {
     public Outcome sendWithoutAttachment(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
                                          String recipient, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
-        String to = validRecipient(recipient, op);
+        String to = validRecipient(latestRecipient(invoice, recipient, op), op);
         if (ledger.isSuppressed(to)) {
             operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
             return new Outcome.Suppressed(to);
@@ -91,8 +97,34 @@ public class InvoiceMailer {
     private Outcome deliverOnce(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String to,
                                 StoredPdf pdf, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
-        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, invoice.stripeInvoiceId(), template, to,
-                messageId(invoice, dedupeKey), pdf == null ? null : pdf.sha256(), settings.workLease());
+        return deliverOnce(template, dedupeKey, invoice.stripeInvoiceId(), messageId(invoice.invUuid(), dedupeKey),
+                () -> emailRenderer.render(template, view), pdf == null ? null : attachmentName(invoice), to, pdf, op);
+    }
+
+    /**
+     * Sends a notice about an account rather than an invoice (e.g. {@value #PAYMENT_METHOD_UPDATE}), with
+     * the same once-per-dedupe-key claim, suppression list and outcome-unknown rules. Its delivery
+     * record names the account where an invoice email names the invoice.
+     */
+    public Outcome sendAccountNotice(String template, String dedupeKey, AccountNotice notice, String recipient,
+                                     OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        String to = validRecipient(recipient, op);
+        if (ledger.isSuppressed(to)) {
+            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+            return new Outcome.Suppressed(to);
+        }
+        return deliverOnce(template, dedupeKey, notice.acctId(), messageId(notice.acctId(), dedupeKey),
+                () -> emailRenderer.renderNotice(template, notice), null, to, null, op);
+    }
+
+    /** Claims the dedupe key (lock-free: a unique key and conditional updates), then sends once; {@code pdf} may be null. */
+    private Outcome deliverOnce(String template, String dedupeKey, String subjectId, String newMessageId,
+                                java.util.function.Supplier<RenderedEmail> render, String attachmentName, String to,
+                                StoredPdf pdf, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, subjectId, template, to,
+                newMessageId, pdf == null ? null : pdf.sha256(), settings.workLease());
         EmailDelivery delivery;
         if (claim instanceof InvoiceLedger.DeliveryClaim.Claimed claimed) {
             delivery = claimed.delivery();
@@ -106,12 +138,12 @@ public class InvoiceMailer {
                     doubtful.lastError() == null ? "an earlier attempt may have been delivered" : doubtful.lastError(), op);
         }
         String messageId = delivery.messageId();
-        RenderedEmail content = emailRenderer.render(template, view);
+        RenderedEmail content = render.get();
         OutgoingMail outgoing = pdf == null
                 ? new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
                         null, null, null)
                 : new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
-                        attachmentName(invoice), InvoiceDocuments.PDF, pdf.bytes());
+                        attachmentName, InvoiceDocuments.PDF, pdf.bytes());
         try {
             mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
         } catch (MailOutcomeUnknownException e) {
@@ -138,6 +170,27 @@ public class InvoiceMailer {
                 + "only if it was not delivered");
     }
 
+    /**
+     * The invoice carries the customer's email as it was when the invoice was finalized; a
+     * customer.updated since then (recorded after the invoice was) names the address to use now.
+     */
+    private String latestRecipient(BillingInvoice invoice, String fromInvoice, OperationalContext op) {
+        String current = currentRecipient(invoice, fromInvoice);
+        if (current != null && !current.equalsIgnoreCase(fromInvoice == null ? "" : fromInvoice)) {
+            operationalLog.record(op, "recipient_updated", "sending to the customer's email from customer.updated "
+                    + "instead of the invoice's copy");
+        }
+        return current;
+    }
+
+    /** The address an email about the invoice goes to now: the invoice's, unless customer.updated named a newer one. */
+    public String currentRecipient(BillingInvoice invoice, String fromInvoice) {
+        if (customerContacts == null || !customerContacts.isResolvable() || invoice.acctId() == null) {
+            return fromInvoice;
+        }
+        return customerContacts.get().emailSince(invoice.acctId(), invoice.createdAt()).orElse(fromInvoice);
+    }
+
     private String validRecipient(String recipient, OperationalContext op) throws UndeliverableException {
         if (recipient == null || recipient.isBlank()) {
             operationalLog.record(op, "email_failed", "invoice has no customer email");
@@ -152,10 +205,10 @@ public class InvoiceMailer {
     }
 
     /** Deterministic per dedupe key, so a retried send carries the same Message-ID. */
-    private String messageId(BillingInvoice invoice, String dedupeKey) {
+    private String messageId(String localPrefix, String dedupeKey) {
         String domain = settings.mailFrom().substring(settings.mailFrom().indexOf('@') + 1);
         String suffix = dedupeKey.replaceAll("[^A-Za-z0-9]+", ".");
-        return "<" + invoice.invUuid() + "." + suffix + "@" + domain + ">";
+        return "<" + localPrefix + "." + suffix + "@" + domain + ">";
     }
 
     private static String attachmentName(BillingInvoice invoice) {

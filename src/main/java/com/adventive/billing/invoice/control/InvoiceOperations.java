@@ -140,7 +140,8 @@ public class InvoiceOperations {
         }
         String messageId = outcome instanceof InvoiceMailer.Outcome.Sent sent ? sent.messageId()
                 : ((InvoiceMailer.Outcome.AlreadySent) outcome).messageId();
-        return new ResendResult(rendered, prepared.invoice().getCustomerEmail(), messageId, "sent");
+        return new ResendResult(rendered, mailer.currentRecipient(prepared.row(), prepared.invoice().getCustomerEmail()),
+                messageId, "sent");
     }
 
     /**

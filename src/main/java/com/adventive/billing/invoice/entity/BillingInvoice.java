@@ -99,6 +99,7 @@ public class BillingInvoice {
     public Long pdfSize() { return pdfSize; }
     public Integer pdfPages() { return pdfPages; }
     public LocalDateTime pdfStoredAt() { return pdfStoredAt; }
+    public LocalDateTime createdAt() { return createdAt; }
 
     /** The bucket key contract: {acct_id}/{inv_uuid}.pdf. */
     public String objectKey() {

@@ -80,4 +80,13 @@ public class LifecycleLedger {
         em.flush();
         return new Recorded(firstTime, state);
     }
+
+    /** Writes the invoice a dispute is about onto its record (found through a refund or Stripe); order-free like every merge. */
+    public void linkInvoice(String disputeId, String invoiceId) {
+        InvoiceAdjustment state = em.find(InvoiceAdjustment.class, disputeId);
+        if (state != null) {
+            state.merge(new AdjustmentSnapshot(disputeId, state.kind(), invoiceId, null, null, null, null, null, null),
+                    LocalDateTime.now(ZoneOffset.UTC));
+        }
+    }
 }

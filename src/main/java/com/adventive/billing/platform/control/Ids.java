@@ -13,7 +13,11 @@ public enum Ids {
     CUSTOMER("cus_[A-Za-z0-9_]{1,250}"),
     PRICE("price_[A-Za-z0-9_]{1,250}|plan_[A-Za-z0-9_]{1,250}"),
     ACCOUNT("acct_[A-Za-z0-9_-]{1,59}"),
-    WORK_ITEM("[0-9]{1,18}");
+    WORK_ITEM("[0-9]{1,18}"),
+    // lifecycle: subscriptions, disputes, the payments disputes name
+    SUBSCRIPTION("sub_[A-Za-z0-9_]{1,250}"),
+    DISPUTE("(du|dp)_[A-Za-z0-9_]{1,250}"),
+    PAYMENT_INTENT("pi_[A-Za-z0-9_]{1,250}");
 
     private final Pattern pattern;
 

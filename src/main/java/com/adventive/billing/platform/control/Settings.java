@@ -256,6 +256,29 @@ public class Settings {
         return flag(DUNNING_EMAILS, true);
     }
 
+    // --- Payment-method links and Stripe event catch-up (lifecycle). ---
+
+    public static final String STRIPE_CUSTOMER_PORTAL = "STRIPE_CUSTOMER_PORTAL";
+    public static final String PAYMENT_METHOD_RETURN_URL = "PAYMENT_METHOD_RETURN_URL";
+    private static final Pattern HTTPS_URL = Pattern.compile("https://[^\\s\"<>]{1,1900}");
+
+    /**
+     * Whether payment-method links are Stripe Customer Portal sessions (the portal is configured in
+     * the Stripe dashboard) or, when false, Checkout sessions in setup mode.
+     */
+    public boolean stripeCustomerPortal() {
+        return flag(STRIPE_CUSTOMER_PORTAL, true);
+    }
+
+    /** Where Stripe sends the customer back after updating the payment method. */
+    public String paymentMethodReturnUrl() {
+        String url = text(PAYMENT_METHOD_RETURN_URL, "https://www.adventive.com/");
+        if (!HTTPS_URL.matcher(url).matches()) {
+            throw new InvalidSettingException(PAYMENT_METHOD_RETURN_URL, "must be an https:// URL");
+        }
+        return url;
+    }
+
     // --- Metered usage (usage package). ---
 
     public static final String USAGE_METRICS = "USAGE_METRICS";

@@ -156,4 +156,70 @@ public class StripeGateway {
         String json = event.getLastResponse() != null ? event.getLastResponse().body() : ApiResource.GSON.toJson(event);
         return new MeterEventReceipt(event.getIdentifier() != null ? event.getIdentifier() : identifier, json);
     }
+
+    // --- Invoice lifecycle: customers, subscriptions, disputes, payment-method links, event catch-up. ---
+
+    /** The customer as Stripe has it now, as Stripe's JSON. */
+    public String retrieveCustomerJson(String customerId) throws StripeException {
+        return jsonOf(client().v1().customers().retrieve(requireId(Ids.CUSTOMER, customerId)));
+    }
+
+    /** The subscription as Stripe has it now (a canceled one too), as Stripe's JSON. */
+    public String retrieveSubscriptionJson(String subscriptionId) throws StripeException {
+        return jsonOf(client().v1().subscriptions().retrieve(requireId(Ids.SUBSCRIPTION, subscriptionId)));
+    }
+
+    /** The dispute as Stripe has it now, as Stripe's JSON. */
+    public String retrieveDisputeJson(String disputeId) throws StripeException {
+        return jsonOf(client().v1().disputes().retrieve(requireId(Ids.DISPUTE, disputeId)));
+    }
+
+    /** The invoice a payment intent paid, through Stripe's invoice payments (a charge names no invoice since basil). */
+    public java.util.Optional<String> invoiceOfPaymentIntent(String paymentIntentId) throws StripeException {
+        var params = com.stripe.param.InvoicePaymentListParams.builder()
+                .setPayment(com.stripe.param.InvoicePaymentListParams.Payment.builder()
+                        .setType(com.stripe.param.InvoicePaymentListParams.Payment.Type.PAYMENT_INTENT)
+                        .setPaymentIntent(requireId(Ids.PAYMENT_INTENT, paymentIntentId)).build())
+                .setLimit(1L).build();
+        var page = client().v1().invoicePayments().list(params);
+        return page.getData() == null ? java.util.Optional.empty()
+                : page.getData().stream().map(p -> p.getInvoice()).filter(Ids.INVOICE::matches).findFirst();
+    }
+
+    /** A Stripe Customer Portal session for the customer; answers its URL. */
+    public String createPortalSession(String customerId, String returnUrl) throws StripeException {
+        var params = com.stripe.param.billingportal.SessionCreateParams.builder()
+                .setCustomer(requireId(Ids.CUSTOMER, customerId))
+                .setReturnUrl(returnUrl)
+                .build();
+        return client().v1().billingPortal().sessions().create(params).getUrl();
+    }
+
+    /** A Checkout session in setup mode (collects a card for later payments); answers its URL. */
+    public String createSetupCheckoutSession(String customerId, String successUrl, String cancelUrl)
+            throws StripeException {
+        var params = com.stripe.param.checkout.SessionCreateParams.builder()
+                .setMode(com.stripe.param.checkout.SessionCreateParams.Mode.SETUP)
+                .setCustomer(requireId(Ids.CUSTOMER, customerId))
+                .addPaymentMethodType(com.stripe.param.checkout.SessionCreateParams.PaymentMethodType.CARD)
+                .setSuccessUrl(successUrl)
+                .setCancelUrl(cancelUrl)
+                .build();
+        return client().v1().checkout().sessions().create(params).getUrl();
+    }
+
+    /** One page of Stripe's events created at or after {@code createdFrom} (epoch seconds), newest first, as Stripe's JSON. */
+    public String listEventsPage(long createdFrom, String startingAfter, long pageSize) throws StripeException {
+        var params = com.stripe.param.EventListParams.builder()
+                .setCreated(com.stripe.param.EventListParams.Created.builder().setGte(createdFrom).build())
+                .setLimit(pageSize);
+        if (startingAfter != null) {
+            params.setStartingAfter(requireId(Ids.EVENT, startingAfter));
+        }
+        return jsonOf(client().v1().events().list(params.build()));
+    }
+
+    private static String jsonOf(com.stripe.model.StripeObjectInterface object) {
+        return object.getLastResponse() != null ? object.getLastResponse().body() : ApiResource.GSON.toJson(object);
+    }
 }

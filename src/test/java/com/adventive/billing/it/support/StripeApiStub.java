@@ -115,6 +115,23 @@ public final class StripeApiStub {
         stubObject("/v1/prices/" + idOf(priceJson), priceJson);
     }
 
+    /** GET on any path answers the object, e.g. {@code stubGet("/v1/subscriptions/sub_1", json)}. */
+    public void stubGet(String path, String json) {
+        stubObject(path, json);
+    }
+
+    /** POST on the path answers the object (a created session, say); the request is recorded as any other. */
+    public void stubPost(String path, String json) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(path))
+                .willReturn(objectResponse(json)));
+    }
+
+    /** Any Stripe list endpoint (e.g. GET /v1/events), served in pages as Stripe does; see {@link #stubInvoiceLines}. */
+    public void stubList(String path, List<String> itemJsons, int maxPageSize) {
+        pager.serve(path, itemJsons, maxPageSize);
+        server.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withTransformers(StripeListPager.NAME)));
+    }
+
     /** GET /v1/account: a cheap authenticated call, used by the worker's health check. */
     public void stubAccount() {
         String account = Json.createObjectBuilder()
