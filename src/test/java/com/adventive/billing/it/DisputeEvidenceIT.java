@@ -76,6 +76,12 @@ class DisputeEvidenceIT {
         stripe.stubGet("/v1/disputes/" + disputeId, disputeJson);
         stripe.stubList("/v1/invoice_payments", List.of(invoicePayment(invoice.invoiceId(), paymentIntentId)), 10);
 
+        String sentMessageId = (String) db.rows("SELECT message_id FROM email_delivery WHERE stripe_invoice_id = ? "
+                + "AND template = 'invoice_new'", invoice.invoiceId()).get(0).get("message_id");
+        MailgunEvents mailgun = MailgunEvents.configured();
+        assertEquals(200, MailgunEvents.post(webhook, mailgun.signed(MailgunEvents.event("delivered", null, email,
+                MailgunEvents.asMailgunWritesIt(sentMessageId)))).statusCode(), "Mailgun reports the delivery");
+
         HttpResponse<String> response = admin.get("/admin/disputes/" + disputeId + "/evidence");
         assertEquals(200, response.statusCode(), response.body());
         JsonObject evidence = AdminClient.json(response);
@@ -95,6 +101,7 @@ class DisputeEvidenceIT {
         assertEquals(delivery.get("message_id"), sent.getString("message_id"));
         assertEquals(email, sent.getString("recipient"));
         assertEquals("sent", sent.getString("status"));
+        assertEquals("delivered", sent.getString("provider_status"), "what the mail provider said about it");
         assertNotNull(sent.getString("sent_at"));
 
         assertEquals(invoice.acctId(), evidence.getJsonObject("account").getString("acct_id"));

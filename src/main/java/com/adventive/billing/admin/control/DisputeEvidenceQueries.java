@@ -107,7 +107,7 @@ public class DisputeEvidenceQueries {
             chosen = invoiceEmails.stream().reduce((a, b) -> b);
         }
         return chosen.map(e -> new EmailDeliveryRecord(e.template(), e.messageId(),
-                e.sentAt() != null ? e.sentAt() : e.attemptedAt(), e.recipient(), e.status(), null));
+                e.sentAt() != null ? e.sentAt() : e.attemptedAt(), e.recipient(), e.status(), e.providerStatus()));
     }
 
     private AccountView account(String acctId) {
