@@ -55,6 +55,9 @@ public class UsageLedger {
     @Inject
     WorkSubmission work;
 
+    @Inject
+    UsageRows rows;
+
     /** What one ingest did: an outcome per record, and the work items to wake once committed. */
     public record Ingested(List<UsageOutcome> outcomes, List<Long> newWork) {
     }
@@ -124,19 +127,29 @@ public class UsageLedger {
             } else {
                 UsageRecord record = new UsageRecord(c.key(), c.quantity(), UsagePeriods.utc(c.occurredAt()),
                         account.customerId(), c.eventName(), c.meterTimestamp(), recordedBy, stamp);
-                em.persist(record);
                 created.put(identifier, record);
                 outcomes[c.index()] = null; // filled in once the id is known
             }
         }
-        List<Long> newWork = new ArrayList<>();
+        List<Long> newWork = List.of();
         if (!created.isEmpty()) {
-            em.flush();
+            // JDBC batches, in this transaction: the records, then their report work
+            Map<String, Long> ids = rows.insert(new ArrayList<>(created.values()));
+            List<String> subjects = new ArrayList<>();
             for (Candidate c : candidates) {
-                UsageRecord record = created.get(c.key().meterIdentifier());
-                if (record != null && outcomes[c.index()] == null) {
-                    newWork.add(work.submit(REPORT_KIND, Long.toString(record.id())));
-                    outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, record.id(), null);
+                if (outcomes[c.index()] == null) {
+                    long id = ids.get(c.key().meterIdentifier());
+                    subjects.add(Long.toString(id));
+                    outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, id, null);
+                }
+            }
+            newWork = work.submitAll(REPORT_KIND, subjects);
+            // a duplicate or conflict of a record earlier in this batch names that record too
+            for (Candidate c : candidates) {
+                UsageOutcome o = outcomes[c.index()];
+                if (o != null && o.recordId() == null && !UsageOutcome.REJECTED.equals(o.status())) {
+                    outcomes[c.index()] = new UsageOutcome(o.index(), o.status(), ids.get(c.key().meterIdentifier()),
+                            o.reason());
                 }
             }
         }
