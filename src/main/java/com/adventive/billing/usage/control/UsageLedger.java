@@ -143,7 +143,9 @@ public class UsageLedger {
                     outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, id, null);
                 }
             }
-            newWork = work.submitAll(REPORT_KIND, subjects);
+            // Not woken one JMS message each here (a persistent send per record was most of a batch's
+            // time): UsageReportWaker wakes them at the reporting pace, the sweeper as a backstop.
+            newWork = work.submitAll(REPORT_KIND, subjects, false);
             // a duplicate or conflict of a record earlier in this batch names that record too
             for (Candidate c : candidates) {
                 UsageOutcome o = outcomes[c.index()];
@@ -428,6 +430,18 @@ public class UsageLedger {
     public Optional<String[]> account(String acctId) {
         Account account = accounts(List.of(acctId)).get(acctId);
         return account == null ? Optional.empty() : Optional.of(new String[] {account.customerId(), account.billedBy()});
+    }
+
+    /** Due report work that no message has woken yet, oldest first: what {@code UsageReportWaker} wakes. */
+    @Transactional
+    public List<Long> reportWorkToWake(int limit) {
+        return em.createQuery("SELECT w.id FROM WorkItem w WHERE w.kind = :kind AND w.state = :pending "
+                        + "AND w.enqueuedAt IS NULL AND w.nextAttemptAt <= :now ORDER BY w.id", Long.class)
+                .setParameter("kind", REPORT_KIND)
+                .setParameter("pending", com.adventive.billing.work.entity.WorkState.PENDING.dbValue())
+                .setParameter("now", Clock.nowUtc())
+                .setMaxResults(limit)
+                .getResultList();
     }
 
     static Set<String> states() {

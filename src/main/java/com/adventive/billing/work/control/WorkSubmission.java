@@ -45,6 +45,15 @@ public class WorkSubmission {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public java.util.List<Long> submitAll(String kind, java.util.List<String> subjects) {
+        return submitAll(kind, subjects, true);
+    }
+
+    /**
+     * As {@link #submitAll(String, java.util.List)}; with {@code wokenByCaller} false the items are
+     * left not enqueued, for a paced waker of the caller's own (or the sweeper) to wake them.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public java.util.List<Long> submitAll(String kind, java.util.List<String> subjects, boolean wokenByCaller) {
         if (subjects.isEmpty()) {
             return java.util.List.of();
         }
@@ -58,8 +67,8 @@ public class WorkSubmission {
                     insert.setString(2, subject);
                     insert.setString(3, com.adventive.billing.work.entity.WorkState.PENDING.dbValue());
                     insert.setTimestamp(4, now);
-                    // the caller wakes them right after commit, as for a single submit
-                    insert.setTimestamp(5, now);
+                    // woken by the caller right after commit (as a single submit), or left to be woken
+                    insert.setTimestamp(5, wokenByCaller ? now : null);
                     insert.setTimestamp(6, now);
                     insert.setTimestamp(7, now);
                     insert.addBatch();
