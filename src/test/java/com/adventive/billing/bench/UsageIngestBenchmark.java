@@ -97,7 +97,11 @@ public final class UsageIngestBenchmark {
 
         System.out.printf(Locale.ROOT, "%n-- ingest: %d batches of %,d records, %d concurrent callers --%n", batches, BATCH, clients);
         long reportedBefore = reported();
+        double serverCpuBefore = cpuSeconds("ws-server");
+        double postgresCpuBefore = cpuSeconds("postgres");
         Result result = ingest(batches, clients);
+        double serverCpu = cpuSeconds("ws-server") - serverCpuBefore;
+        double postgresCpu = cpuSeconds("postgres") - postgresCpuBefore;
         Histogram h = result.latencies();
         double seconds = result.wallNanos() / 1e9;
         System.out.printf(Locale.ROOT, "records:    %,d accepted of %,d sent in %.2f s%n", result.accepted(),
@@ -107,6 +111,10 @@ public final class UsageIngestBenchmark {
                 h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
                 h.getMaxValue() / 1e3);
         System.out.println("statuses:   " + result.statuses());
+        System.out.printf(Locale.ROOT, "CPU:        worker %.1f s, PostgreSQL %.1f s for the run = %.1f ms + %.1f ms per batch of 1,000"
+                        + " (on 2 otherwise idle cores that is about %,.0f records/s)%n", serverCpu, postgresCpu,
+                serverCpu * 1000 / batches, postgresCpu * 1000 / batches,
+                (serverCpu + postgresCpu) > 0 ? 2.0 * batches * BATCH / (serverCpu + postgresCpu) : 0.0);
         System.out.println("load:       " + load());
 
         System.out.printf(Locale.ROOT, "%n-- reporting to the stand-in (USAGE_REPORT_RATE=%s), watched for %d s --%n",
@@ -189,6 +197,28 @@ public final class UsageIngestBenchmark {
                     .append(",\"source_id\":\"bench-").append(n).append("\"}");
         }
         return json.append("]}").toString();
+    }
+
+    /** CPU seconds used so far by this benchmark's worker ("ws-server") or its PostgreSQL with its backends. */
+    private static double cpuSeconds(String which) {
+        java.util.stream.Stream<ProcessHandle> processes;
+        if ("ws-server".equals(which)) {
+            Path pidFile = BillingServer.serverDir().getParent().resolve(".pid")
+                    .resolve(BillingServer.serverDir().getFileName() + ".pid");
+            try {
+                processes = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).stream();
+            } catch (Exception e) {
+                return 0;
+            }
+        } else {
+            String port = "-p " + TestComponents.db().port();
+            processes = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("postgres")
+                            && (c.contains(port + " ") || c.endsWith(port))).orElse(false))
+                    .limit(1)
+                    .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()));
+        }
+        return processes.mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
     }
 
     private static String load() {
