@@ -73,6 +73,8 @@ class RunbookIT {
     private static final Pattern EXAMPLE_WORK_ITEM = Pattern.compile("/admin/work/42/");
     /** The example recipient of the runbook's suppression commands. */
     private static final String EXAMPLE_EMAIL = "customer@example.com";
+    /** The usage commands' example period; steps run them for the current month (Stripe takes only recent usage). */
+    private static final String EXAMPLE_PERIOD = "2026-11";
     /** A reading cached by the worker (health) may take a few seconds to show a change. */
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
@@ -356,6 +358,82 @@ class RunbookIT {
         // --- Lifecycle doors (refund, dispute evidence, failed payment, payment-method link, replay) ---
         lifecycleSteps(db, webhook, mailbox, stripe, delivered, evidence.path("pdf").path("sha256").asText());
 
+        // --- Metered usage, on the account the cohort move just put on Stripe ---
+        String usageAcct = "acct_8Hq2Lm4Xr7Tz";
+        String usageCustomer = "cus_Q8x2LmN4pR7sT1";
+        new com.adventive.billing.it.support.MeterEventStub(stripe).accepting();
+        run(command("POST", "/usage", jq("{accepted, duplicate, conflict, rejected}")), null, out -> {
+            JsonNode counts = single(out);
+            assertEquals(1, counts.path("accepted").asInt(), counts.toString());
+            assertEquals(0, counts.path("rejected").asInt(), counts.toString());
+        });
+        Await.until(WORK_TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'",
+                usageAcct) == 1, "the missing usage to be reported");
+        run(command("GET", "/admin/usage?account=acct_8Hq2Lm4Xr7Tz&period=2026-11", jq(".totals")), null, out -> {
+            JsonNode totals = single(out);
+            assertEquals(1, totals.size(), totals.toString());
+            assertEquals("reported", totals.get(0).path("state").asText());
+            assertEquals("record", totals.get(0).path("kind").asText());
+            assertEquals(1200, totals.get(0).path("quantity").asLong());
+        });
+        // Stripe counted the batch twice: the check says so.
+        var billing = new com.adventive.billing.it.support.StripeBillingStub(stripe).meter("mtr_runbook", "impressions")
+                .summaries("mtr_runbook", usageCustomer, new java.math.BigDecimal(2400));
+        run(command("GET", "/admin/usage/stripe-check?account=acct_8Hq2Lm4Xr7Tz&period=2026-11",
+                jq(".metrics[] | {metric, ledger_reported, stripe_total, difference, verdict, advice}")), null, out -> {
+                    JsonNode metric = single(out);
+                    assertEquals("impressions", metric.path("metric").asText());
+                    assertEquals(1200, metric.path("ledger_reported").asLong());
+                    assertEquals(1200, metric.path("difference").asLong(), metric.toString());
+                    assertEquals("stripe_higher", metric.path("verdict").asText());
+                    assertTrue(metric.path("advice").asText().contains("credit note"), metric.toString());
+                });
+        run(command("POST", "/admin/usage/adjustments", jq("{status, record_id, quantity, state, handling}")), null, out -> {
+            JsonNode adjusted = single(out);
+            assertEquals("accepted", adjusted.path("status").asText(), adjusted.toString());
+            assertEquals(-1200, adjusted.path("quantity").asLong());
+            assertEquals("credit_due", adjusted.path("state").asText());
+        });
+        assertEquals(1, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND entry_kind = 'adjustment' "
+                + "AND recorded_by = ?", usageAcct, TOKEN_ID), "who made it comes from the credentials");
+        String creditNoteId = Fixtures.stripeId("cn_", 24);
+        billing.creditNotesAnswering(creditNoteId, "RB-CN-1", delivered.invoiceId(), 1500, "usd");
+        int mailsBeforeCredit = mailbox.countTo(delivered.customerEmail());
+        run(command("POST", "/admin/credit-notes", jq("{status, credit_note_id, number, total, currency}")),
+                delivered.invoiceId(), out -> {
+                    JsonNode note = single(out);
+                    assertEquals("issued", note.path("status").asText(), note.toString());
+                    assertEquals(creditNoteId, note.path("credit_note_id").asText());
+                    assertEquals(1500, note.path("total").asLong());
+                });
+        ReceivedMail creditMail = mailbox.waitFor(delivered.customerEmail(), mailsBeforeCredit + 1).get(mailsBeforeCredit);
+        assertTrue(creditMail.subject().contains("Credit note RB-CN-1"), creditMail.subject());
+        assertEquals(1, creditMail.attachmentsOfType("application/pdf").size(), "the credit note's PDF is attached");
+        // A managed job, listed, and taken back with a credit note line.
+        billing.invoiceItemsAnswering("ii_runbook_job");
+        run(command("POST", "/admin/managed-jobs", jq("{status, job_id, state, stripe_invoice_item_id}")), null, out -> {
+            JsonNode job = single(out);
+            assertEquals("created", job.path("status").asText(), job.toString());
+            assertEquals("ii_runbook_job", job.path("stripe_invoice_item_id").asText());
+        });
+        run(command("GET", "/admin/managed-jobs?account=acct_8Hq2Lm4Xr7Tz",
+                jq(".[] | {job_id, amount, currency, state, stripe_invoice_item_id, created_by}")), null, out -> {
+                    JsonNode job = single(out);
+                    assertEquals("JOB-2026-0077", job.path("job_id").asText());
+                    assertEquals(125000, job.path("amount").asLong());
+                    assertEquals(TOKEN_ID, job.path("created_by").asText());
+                });
+        String jobCreditNoteId = Fixtures.stripeId("cn_", 24);
+        billing.creditNotesAnswering(jobCreditNoteId, "RB-CN-2", delivered.invoiceId(), 125000, "usd");
+        run(command("POST", "/admin/credit-notes", jq("{status, credit_note_id, total}")), delivered.invoiceId(), out -> {
+            JsonNode note = single(out);
+            assertEquals("issued", note.path("status").asText(), note.toString());
+            assertEquals(jobCreditNoteId, note.path("credit_note_id").asText());
+        });
+        String creditForm = java.net.URLDecoder.decode(stripe.requests("POST", "/v1/credit_notes").get(1).getBodyAsString(),
+                StandardCharsets.UTF_8);
+        assertTrue(creditForm.contains("lines[0][description]=JOB-2026-0077 billed in error"), creditForm);
+
         // --- Invoice email not delivered: what Mailgun reported, and the suppression list ---
         MailgunEvents mailgun = MailgunEvents.configured();
         String bouncedAddress = delivered.customerEmail().toLowerCase();
@@ -610,6 +688,9 @@ class RunbookIT {
         if (workItemId != null) {
             url = EXAMPLE_WORK_ITEM.matcher(url).replaceAll("/admin/work/" + workItemId + "/");
         }
+        String currentPeriod = java.time.YearMonth.now(ZoneOffset.UTC).toString();
+        url = url.replace("period=" + EXAMPLE_PERIOD, "period=" + currentPeriod);
+        body = body == null ? null : body.replace("\"period\": \"" + EXAMPLE_PERIOD + "\"", "\"period\": \"" + currentPeriod + "\"");
         assertFalse(url.contains(EXAMPLE_INVOICE) || EXAMPLE_WORK_ITEM.matcher(url).find(),
                 "a step must say which real id replaces the runbook's example: " + command.source());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120));

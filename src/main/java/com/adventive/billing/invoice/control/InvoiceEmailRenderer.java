@@ -26,10 +26,12 @@ public class InvoiceEmailRenderer {
     public static final String PAYMENT_FAILED = "payment_failed";
     /** About an account, not an invoice: a link to update the payment method (rendered from an AccountNotice). */
     public static final String PAYMENT_METHOD_UPDATE = "payment_method_update";
+    /** A credit note on an invoice; rendered with {@link #renderCreditNote}, from {@code invoice} and {@code creditNote}. */
+    public static final String CREDIT_NOTE = "credit_note";
 
     /** The template names callers may ask for; a name is never turned into a path unchecked. */
     public static final Set<String> TEMPLATES = Set.of(INVOICE_NEW, INVOICE_NOTIFY, PAYMENT_FAILED,
-            PAYMENT_METHOD_UPDATE);
+            PAYMENT_METHOD_UPDATE, CREDIT_NOTE);
 
     private final Map<String, EmailTemplates> templates;
 
@@ -68,6 +70,20 @@ public class InvoiceEmailRenderer {
                 oneLine(InvoiceTemplates.apply(email.subject(), notice)),
                 InvoiceTemplates.apply(email.html(), notice),
                 InvoiceTemplates.apply(email.text(), notice));
+    }
+
+    /** The model of the {@value #CREDIT_NOTE} templates: the invoice credited and the credit note. */
+    public record CreditNoteModel(InvoiceView invoice, com.adventive.billing.invoice.entity.CreditNoteNotice creditNote) {
+    }
+
+    /** The {@value #CREDIT_NOTE} email, whose templates read {@code invoice.…} and {@code creditNote.…}. */
+    public RenderedEmail renderCreditNote(InvoiceView view, com.adventive.billing.invoice.entity.CreditNoteNotice notice) {
+        EmailTemplates email = templates.get(CREDIT_NOTE);
+        CreditNoteModel model = new CreditNoteModel(view, notice);
+        return new RenderedEmail(
+                oneLine(InvoiceTemplates.apply(email.subject(), model)),
+                InvoiceTemplates.apply(email.html(), model),
+                InvoiceTemplates.apply(email.text(), model));
     }
 
     /** Collapses every run of whitespace (CR and LF included) to one space. */

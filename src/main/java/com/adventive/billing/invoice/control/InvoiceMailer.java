@@ -26,6 +26,7 @@ public class InvoiceMailer {
     public static final String INVOICE_NOTIFY = "invoice_notify";
     public static final String PAYMENT_FAILED = "payment_failed";
     public static final String PAYMENT_METHOD_UPDATE = InvoiceEmailRenderer.PAYMENT_METHOD_UPDATE;
+    public static final String CREDIT_NOTE = "credit_note";
 
     @Inject
     InvoiceLedger ledger;
@@ -93,12 +94,38 @@ public class InvoiceMailer {
         return deliverOnce(template, dedupeKey, invoice, view, to, null, op);
     }
 
+    /**
+     * Emails the customer a credit note on the invoice ({@value #CREDIT_NOTE}) with the credit note's
+     * PDF attached, at most once per dedupe key, under the same claim, suppression list and
+     * outcome-unknown rules as {@link #send}.
+     */
+    public Outcome sendCreditNote(String dedupeKey, BillingInvoice invoice, InvoiceView view,
+                                  com.adventive.billing.invoice.entity.CreditNoteNotice notice, String recipient,
+                                  byte[] pdf, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        String to = validRecipient(recipient, op);
+        if (ledger.isSuppressed(to)) {
+            operationalLog.record(op, "email_suppressed", CREDIT_NOTE + " not sent: " + to + " is on the suppression list");
+            return new Outcome.Suppressed(to);
+        }
+        String safe = (notice.number().isEmpty() ? notice.creditNoteId() : notice.number()).replaceAll("[^A-Za-z0-9._-]", "_");
+        Attachment attachment = new Attachment("credit-note-" + safe + ".pdf",
+                com.adventive.billing.platform.entity.Texts.sha256Hex(pdf), pdf);
+        return deliverOnce(CREDIT_NOTE, dedupeKey, invoice.stripeInvoiceId(), messageId(invoice.invUuid(), dedupeKey),
+                () -> emailRenderer.renderCreditNote(view, notice), to, attachment, op);
+    }
+
+    /** A file attached to an email, with the sha256 the delivery row records. */
+    private record Attachment(String fileName, String sha256, byte[] bytes) {
+    }
+
     /** Claims the dedupe key (lock-free: a unique key and conditional updates), then sends once; {@code pdf} may be null. */
     private Outcome deliverOnce(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String to,
                                 StoredPdf pdf, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         return deliverOnce(template, dedupeKey, invoice.stripeInvoiceId(), messageId(invoice.invUuid(), dedupeKey),
-                () -> emailRenderer.render(template, view), pdf == null ? null : attachmentName(invoice), to, pdf, op);
+                () -> emailRenderer.render(template, view), to,
+                pdf == null ? null : new Attachment(attachmentName(invoice), pdf.sha256(), pdf.bytes()), op);
     }
 
     /**
@@ -115,13 +142,13 @@ public class InvoiceMailer {
             return new Outcome.Suppressed(to);
         }
         return deliverOnce(template, dedupeKey, notice.acctId(), messageId(notice.acctId(), dedupeKey),
-                () -> emailRenderer.renderNotice(template, notice), null, to, null, op);
+                () -> emailRenderer.renderNotice(template, notice), to, null, op);
     }
 
     /** Claims the dedupe key (lock-free: a unique key and conditional updates), then sends once; {@code pdf} may be null. */
     private Outcome deliverOnce(String template, String dedupeKey, String subjectId, String newMessageId,
-                                java.util.function.Supplier<RenderedEmail> render, String attachmentName, String to,
-                                StoredPdf pdf, OperationalContext op)
+                                java.util.function.Supplier<RenderedEmail> render, String to, Attachment pdf,
+                                OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         InvoiceLedger.DeliveryClaim claim = ledger.claimDelivery(dedupeKey, subjectId, template, to,
                 newMessageId, pdf == null ? null : pdf.sha256(), settings.workLease());
@@ -143,7 +170,7 @@ public class InvoiceMailer {
                 ? new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
                         null, null, null)
                 : new OutgoingMail(settings.mailFrom(), to, content.subject(), content.text(), content.html(), messageId,
-                        attachmentName, InvoiceDocuments.PDF, pdf.bytes());
+                        pdf.fileName(), InvoiceDocuments.PDF, pdf.bytes());
         try {
             mail.send(outgoing, () -> ledger.deliveryHandedToSmtp(delivery.id()));
         } catch (MailOutcomeUnknownException e) {

@@ -334,4 +334,17 @@ public class Settings {
     public Duration mailgunWebhookTolerance() {
         return Duration.ofSeconds(integer(MAILGUN_WEBHOOK_TOLERANCE_SECONDS, 28_800, 60, 259_200));
     }
+
+    // --- Usage reporting pace, managed jobs and credit notes (usage and lifecycle packages). ---
+
+    public static final String USAGE_REPORT_RATE = "USAGE_REPORT_RATE";
+
+    /**
+     * Most meter events this instance sends to Stripe per second. Stripe takes up to 1,000 per
+     * second in live mode on the v1 meter event endpoint (fewer in a sandbox); the default leaves
+     * room for every other Stripe call and for a second instance.
+     */
+    public int usageReportRate() {
+        return integer(USAGE_REPORT_RATE, 100, 1, 1_000);
+    }
 }

@@ -222,4 +222,122 @@ public class StripeGateway {
     private static String jsonOf(com.stripe.model.StripeObjectInterface object) {
         return object.getLastResponse() != null ? object.getLastResponse().body() : ApiResource.GSON.toJson(object);
     }
+
+    // --- Usage checks, managed-service jobs and credit notes. ---
+
+    /** The quantity Stripe has aggregated for a customer on the meter of one event name, over [start, end). */
+    public record MeterTotal(String meterId, java.math.BigDecimal aggregatedValue) {
+    }
+
+    /**
+     * What Stripe's meter event summaries add up to for one customer, meter event name and time
+     * range (epoch seconds, on minute boundaries; end exclusive), for comparing with the ledger.
+     * Empty when no meter in the account takes that event name. Stripe aggregates asynchronously,
+     * so events sent in the last minutes may not be counted yet.
+     */
+    public java.util.Optional<MeterTotal> meterEventTotal(String eventName, String customerId, long startTime,
+                                                          long endTime) throws StripeException {
+        requireId(Ids.CUSTOMER, customerId);
+        var meters = client().v1().billing().meters().list(
+                com.stripe.param.billing.MeterListParams.builder().setLimit(100L).build());
+        String meterId = null;
+        for (com.stripe.model.billing.Meter meter : meters.autoPagingIterable()) {
+            if (eventName.equals(meter.getEventName())) {
+                meterId = meter.getId();
+                if ("active".equals(meter.getStatus())) {
+                    break;
+                }
+            }
+        }
+        if (meterId == null) {
+            return java.util.Optional.empty();
+        }
+        var params = com.stripe.param.billing.MeterEventSummaryListParams.builder()
+                .setCustomer(customerId)
+                .setStartTime(startTime)
+                .setEndTime(endTime)
+                .setLimit(100L)
+                .build();
+        java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+        var summaries = client().v1().billing().meters().eventSummaries().list(meterId, params);
+        for (com.stripe.model.billing.MeterEventSummary summary : summaries.autoPagingIterable()) {
+            if (summary.getAggregatedValue() != null) {
+                total = total.add(summary.getAggregatedValue());
+            }
+        }
+        return java.util.Optional.of(new MeterTotal(meterId, total));
+    }
+
+    /** What Stripe answered to a create call: the new object's id and the response as Stripe sent it. */
+    public record CreatedObject(String id, String responseJson) {
+    }
+
+    /**
+     * A pending invoice item on the customer, picked up by its next invoice. The idempotency key makes a
+     * retry within Stripe's window (about 24 hours) return the first item instead of adding a second.
+     */
+    public CreatedObject createInvoiceItem(String customerId, long amount, String currency, String description,
+                                           java.util.Map<String, String> metadata, String idempotencyKey)
+            throws StripeException {
+        var params = com.stripe.param.InvoiceItemCreateParams.builder()
+                .setCustomer(requireId(Ids.CUSTOMER, customerId))
+                .setAmount(amount)
+                .setCurrency(currency)
+                .setDescription(description)
+                .putAllMetadata(metadata)
+                .build();
+        var options = com.stripe.net.RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
+        com.stripe.model.InvoiceItem item = client().v1().invoiceItems().create(params, options);
+        return new CreatedObject(item.getId(), responseOf(item));
+    }
+
+    /** One line of a credit note: against an invoice line ({@code invoiceLineItem}) or a custom line. */
+    public record CreditNoteLine(String invoiceLineItem, String description, long amount) {
+    }
+
+    /**
+     * Issues a credit note on an invoice, for {@code amount} or for {@code lines} (exactly one of
+     * them). {@code reason} is one of Stripe's: duplicate, fraudulent, order_change,
+     * product_unsatisfactory, or null.
+     */
+    public com.stripe.model.CreditNote createCreditNote(String invoiceId, Long amount, List<CreditNoteLine> lines,
+                                                       String reason, String memo, java.util.Map<String, String> metadata,
+                                                       String idempotencyKey) throws StripeException {
+        var builder = com.stripe.param.CreditNoteCreateParams.builder()
+                .setInvoice(requireId(Ids.INVOICE, invoiceId))
+                .putAllMetadata(metadata);
+        if (amount != null) {
+            builder.setAmount(amount);
+        }
+        for (CreditNoteLine line : lines == null ? List.<CreditNoteLine>of() : lines) {
+            var l = com.stripe.param.CreditNoteCreateParams.Line.builder();
+            if (line.invoiceLineItem() != null) {
+                l.setType(com.stripe.param.CreditNoteCreateParams.Line.Type.INVOICE_LINE_ITEM)
+                        .setInvoiceLineItem(line.invoiceLineItem())
+                        .setAmount(line.amount());
+            } else {
+                l.setType(com.stripe.param.CreditNoteCreateParams.Line.Type.CUSTOM_LINE_ITEM)
+                        .setDescription(line.description())
+                        .setQuantity(1L)
+                        .setUnitAmount(line.amount());
+            }
+            builder.addLine(l.build());
+        }
+        if (reason != null) {
+            for (var known : com.stripe.param.CreditNoteCreateParams.Reason.values()) {
+                if (known.getValue().equals(reason)) {
+                    builder.setReason(known);
+                }
+            }
+        }
+        if (memo != null) {
+            builder.setMemo(memo);
+        }
+        var options = com.stripe.net.RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
+        return client().v1().creditNotes().create(builder.build(), options);
+    }
+
+    private static String responseOf(ApiResource resource) {
+        return resource.getLastResponse() != null ? resource.getLastResponse().body() : ApiResource.GSON.toJson(resource);
+    }
 }

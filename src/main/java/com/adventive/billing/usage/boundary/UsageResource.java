@@ -4,7 +4,6 @@ import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.usage.control.UsageLedger;
 import com.adventive.billing.usage.entity.UsageSubmission;
 import com.adventive.billing.usage.entity.UsageViews.IngestAnswer;
-import com.adventive.billing.work.boundary.WorkQueueSender;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -41,9 +40,6 @@ public class UsageResource {
     @Inject
     UsageLedger ledger;
 
-    @Inject
-    WorkQueueSender queue;
-
     @Context
     SecurityContext security;
 
@@ -65,8 +61,8 @@ public class UsageResource {
             // going again finds that record and answers duplicate or conflict for it.
             ingested = ledger.ingest(submissions, who);
         }
-        // Wake workers only now that the records and their work are committed; a lost wake is swept.
-        ingested.newWork().forEach(queue::wakeNew);
+        // The records' report work is committed; UsageReportWaker wakes it at the reporting pace
+        // within a second (one persistent JMS message per record here was most of a batch's time).
         return IngestAnswer.of(ingested.outcomes());
     }
 

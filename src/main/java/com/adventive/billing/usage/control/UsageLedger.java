@@ -41,6 +41,10 @@ public class UsageLedger {
     public static final int MAX_RECORDS = 1_000;
     static final int MAX_SOURCE_ID = 200;
     private static final int IN_CHUNK = 500;
+    /** Adjustments live in the same ledger under source ids of their own, which records may not use. */
+    static final String ADJUSTMENT_PREFIX = "adjustment:";
+    static final int MAX_ADJUSTMENT_ID = 150;
+    static final int MAX_REASON = 1000;
 
     @PersistenceContext(unitName = "billing")
     EntityManager em;
@@ -50,6 +54,9 @@ public class UsageLedger {
 
     @Inject
     WorkSubmission work;
+
+    @Inject
+    UsageRows rows;
 
     /** What one ingest did: an outcome per record, and the work items to wake once committed. */
     public record Ingested(List<UsageOutcome> outcomes, List<Long> newWork) {
@@ -120,19 +127,31 @@ public class UsageLedger {
             } else {
                 UsageRecord record = new UsageRecord(c.key(), c.quantity(), UsagePeriods.utc(c.occurredAt()),
                         account.customerId(), c.eventName(), c.meterTimestamp(), recordedBy, stamp);
-                em.persist(record);
                 created.put(identifier, record);
                 outcomes[c.index()] = null; // filled in once the id is known
             }
         }
-        List<Long> newWork = new ArrayList<>();
+        List<Long> newWork = List.of();
         if (!created.isEmpty()) {
-            em.flush();
+            // JDBC batches, in this transaction: the records, then their report work
+            Map<String, Long> ids = rows.insert(new ArrayList<>(created.values()));
+            List<String> subjects = new ArrayList<>();
             for (Candidate c : candidates) {
-                UsageRecord record = created.get(c.key().meterIdentifier());
-                if (record != null && outcomes[c.index()] == null) {
-                    newWork.add(work.submit(REPORT_KIND, Long.toString(record.id())));
-                    outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, record.id(), null);
+                if (outcomes[c.index()] == null) {
+                    long id = ids.get(c.key().meterIdentifier());
+                    subjects.add(Long.toString(id));
+                    outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, id, null);
+                }
+            }
+            // Not woken one JMS message each here (a persistent send per record was most of a batch's
+            // time): UsageReportWaker wakes them at the reporting pace, the sweeper as a backstop.
+            newWork = work.submitAll(REPORT_KIND, subjects, false);
+            // a duplicate or conflict of a record earlier in this batch names that record too
+            for (Candidate c : candidates) {
+                UsageOutcome o = outcomes[c.index()];
+                if (o != null && o.recordId() == null && !UsageOutcome.REJECTED.equals(o.status())) {
+                    outcomes[c.index()] = new UsageOutcome(o.index(), o.status(), ids.get(c.key().meterIdentifier()),
+                            o.reason());
                 }
             }
         }
@@ -174,6 +193,9 @@ public class UsageLedger {
         if (s.sourceId() == null || s.sourceId().isBlank() || s.sourceId().length() > MAX_SOURCE_ID
                 || s.sourceId().chars().anyMatch(Character::isISOControl)) {
             return "source_id must be 1 to " + MAX_SOURCE_ID + " printable characters";
+        }
+        if (s.sourceId().startsWith(ADJUSTMENT_PREFIX)) {
+            return "source_id must not start with " + ADJUSTMENT_PREFIX + " (kept for operators' adjustments)";
         }
         return null;
     }
@@ -311,15 +333,119 @@ public class UsageLedger {
     /** Quantity and count per metric and state, over the whole period (not only the listed records). */
     @Transactional
     public List<Object[]> totals(String acctId, String period) {
-        return em.createQuery("SELECT r.metric, r.state, COUNT(r), SUM(r.quantity) FROM UsageRecord r "
-                        + "WHERE r.acctId = :acct AND r.period = :period GROUP BY r.metric, r.state "
-                        + "ORDER BY r.metric, r.state", Object[].class)
+        return em.createQuery("SELECT r.metric, r.state, COUNT(r), SUM(r.quantity), r.entryKind FROM UsageRecord r "
+                        + "WHERE r.acctId = :acct AND r.period = :period GROUP BY r.metric, r.entryKind, r.state "
+                        + "ORDER BY r.metric, r.entryKind DESC, r.state", Object[].class)
                 .setParameter("acct", acctId)
                 .setParameter("period", period)
                 .getResultList();
     }
 
+    // --- Adjustments: corrections as new entries, never edits. ---
+
+    /** What an adjustment did: {@code accepted} (new) or {@code duplicate}; {@code workId} to wake, if any. */
+    public record Adjusted(String status, UsageRecord entry, Long workId) {
+    }
+
+    /**
+     * Records an operator's correction as a new ledger entry under the key (account, period, metric,
+     * {@code adjustment:<adjustment_id>}), so sending the same adjustment again changes nothing. A
+     * positive quantity is reported to Stripe as one more meter event; a negative one is
+     * {@code credit_due}: Stripe meters refuse negative values, so it is never sent, and the
+     * overcharge is refunded with a credit note.
+     */
+    @Transactional
+    public Adjusted adjust(String acctId, String period, String metric, Long quantity, String adjustmentId,
+                           String reason, String who) {
+        Instant now = Instant.now();
+        Map<String, String> metrics = settings.usageMetrics();
+        if (acctId == null || !Ids.ACCOUNT.matches(acctId)) {
+            throw invalidAdjustment("acct_id must be an account id (acct_…)");
+        }
+        YearMonth month = UsagePeriods.parse(period)
+                .orElseThrow(() -> invalidAdjustment("period must be a month as YYYY-MM"));
+        if (metric == null || !metrics.containsKey(metric)) {
+            throw invalidAdjustment("unknown metric" + (metric == null ? "" : " " + metric) + "; known: " + metrics.keySet());
+        }
+        long maxQuantity = settings.usageMaxQuantity();
+        if (quantity == null || quantity == 0 || Math.abs(quantity) >= maxQuantity) {
+            throw invalidAdjustment("quantity must be a whole number, not 0, between -" + maxQuantity + " and "
+                    + maxQuantity + " exclusive (negative takes usage back)");
+        }
+        if (adjustmentId == null || adjustmentId.isBlank() || adjustmentId.length() > MAX_ADJUSTMENT_ID
+                || adjustmentId.chars().anyMatch(Character::isISOControl)) {
+            throw invalidAdjustment("adjustment_id (your key for this correction, e.g. the ticket) must be 1 to "
+                    + MAX_ADJUSTMENT_ID + " printable characters");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > MAX_REASON) {
+            throw invalidAdjustment("reason must be 1 to " + MAX_REASON + " characters");
+        }
+        if (UsagePeriods.start(month).isAfter(now)) {
+            throw invalidAdjustment("period " + month + " has not started");
+        }
+        if (quantity > 0) {
+            String refusal = UsagePeriods.refusal(month, now);
+            if (refusal != null) {
+                throw invalidAdjustment(refusal + "; take the usage into a later invoice with a managed job, "
+                        + "or refund an overcharge with a credit note");
+            }
+        }
+        UsageKey key = new UsageKey(acctId, period, metric, ADJUSTMENT_PREFIX + adjustmentId);
+        Optional<UsageRecord> known = existing(List.of(key.meterIdentifier())).values().stream().findFirst();
+        if (known.isPresent()) {
+            UsageRecord entry = known.get();
+            if (entry.quantity() != quantity) {
+                throw com.adventive.billing.platform.control.BillingProblem.conflict("adjustment_conflict",
+                        "adjustment " + adjustmentId + " is already recorded with quantity " + entry.quantity()
+                                + " (entry " + entry.id() + "); the ledger is never edited, record another adjustment");
+            }
+            return new Adjusted("duplicate", entry, null);
+        }
+        Account account = accounts(List.of(acctId)).get(acctId);
+        if (account == null) {
+            throw com.adventive.billing.platform.control.BillingProblem.notFound("account_not_found",
+                    "unknown account " + acctId);
+        }
+        if (!"stripe".equals(account.billedBy()) || account.customerId() == null
+                || !Ids.CUSTOMER.matches(account.customerId())) {
+            throw com.adventive.billing.platform.control.BillingProblem.conflict("legacy_account", "account " + acctId
+                    + " is billed by " + account.billedBy() + ", not through Stripe: its usage is not adjusted here");
+        }
+        long timestamp = quantity > 0 ? UsagePeriods.meterTimestamp(month, null, now)
+                : Math.min(UsagePeriods.end(month).getEpochSecond(), now.getEpochSecond());
+        UsageRecord entry = UsageRecord.adjustment(key, quantity, account.customerId(), metrics.get(metric), timestamp,
+                reason.strip(), who, Clock.nowUtc());
+        em.persist(entry);
+        em.flush();
+        Long workId = quantity > 0 ? work.submit(REPORT_KIND, Long.toString(entry.id())) : null;
+        return new Adjusted("accepted", entry, workId);
+    }
+
+    private static com.adventive.billing.platform.control.BillingProblem invalidAdjustment(String detail) {
+        return com.adventive.billing.platform.control.BillingProblem.badRequest("invalid_adjustment", detail);
+    }
+
+    /** The account's Stripe customer and who bills it, or empty when the account is unknown. */
+    @Transactional
+    public Optional<String[]> account(String acctId) {
+        Account account = accounts(List.of(acctId)).get(acctId);
+        return account == null ? Optional.empty() : Optional.of(new String[] {account.customerId(), account.billedBy()});
+    }
+
+    /** Due report work that no message has woken yet, oldest first: what {@code UsageReportWaker} wakes. */
+    @Transactional
+    public List<Long> reportWorkToWake(int limit) {
+        return em.createQuery("SELECT w.id FROM WorkItem w WHERE w.kind = :kind AND w.state = :pending "
+                        + "AND w.enqueuedAt IS NULL AND w.nextAttemptAt <= :now ORDER BY w.id", Long.class)
+                .setParameter("kind", REPORT_KIND)
+                .setParameter("pending", com.adventive.billing.work.entity.WorkState.PENDING.dbValue())
+                .setParameter("now", Clock.nowUtc())
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
     static Set<String> states() {
-        return Set.of(UsageRecord.RECORDED, UsageRecord.REPORTED, UsageRecord.FAILED, UsageRecord.OUTCOME_UNKNOWN);
+        return Set.of(UsageRecord.RECORDED, UsageRecord.REPORTED, UsageRecord.FAILED, UsageRecord.OUTCOME_UNKNOWN,
+                UsageRecord.CREDIT_DUE);
     }
 }

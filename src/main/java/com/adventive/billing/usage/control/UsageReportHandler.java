@@ -4,6 +4,7 @@ import com.adventive.billing.platform.control.StripeGateway;
 import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.work.control.PermanentWorkFailure;
 import com.adventive.billing.work.control.WorkContext;
+import com.adventive.billing.work.control.WorkDeferred;
 import com.adventive.billing.work.control.WorkHandler;
 import com.adventive.billing.work.entity.WorkState;
 import com.stripe.exception.StripeException;
@@ -17,6 +18,7 @@ import java.time.Duration;
  * whether it was already reported, the send carries an identifier and idempotency key derived from
  * the ledger key, and {@code reported} is written with Stripe's answer before the work item ends.
  * 429, 5xx and network failures are retried by the work item's backoff with the same identifier.
+ * Sends are paced to {@code USAGE_REPORT_RATE} per second by {@link UsageReportPace}.
  */
 @ApplicationScoped
 public class UsageReportHandler implements WorkHandler {
@@ -33,6 +35,9 @@ public class UsageReportHandler implements WorkHandler {
     @Inject
     StripeGateway stripe;
 
+    @Inject
+    UsageReportPace pace;
+
     @Override
     public String kind() {
         return UsageLedger.REPORT_KIND;
@@ -41,6 +46,10 @@ public class UsageReportHandler implements WorkHandler {
     @Override
     public WorkState handle(WorkContext context) throws Exception {
         long recordId = recordId(context.subject());
+        if (!pace.acquire()) {
+            // Over USAGE_REPORT_RATE: wait for a later turn without using up an attempt.
+            throw new WorkDeferred("usage reporting is at its pace of " + pace.rate() + " meter events per second", null);
+        }
         var decision = ledger.startSend(recordId, RESEND_WINDOW)
                 .orElseThrow(() -> new PermanentWorkFailure("usage_record_missing", "no usage record " + recordId));
         if (decision instanceof UsageLedger.SendDecision.Settled settled) {
@@ -61,7 +70,10 @@ public class UsageReportHandler implements WorkHandler {
                 throw new PermanentWorkFailure("usage_refused_by_stripe", error);
             }
             ledger.sendFailed(recordId, error);
-            throw e;
+            if (Integer.valueOf(429).equals(e.getStatusCode())) {
+                pace.rateLimited();
+            }
+            throw e; // 429, 5xx, network: the work item's exponential backoff, with the same identifier
         }
         ledger.reported(recordId, receipt.responseJson());
         return WorkState.DONE;

@@ -26,6 +26,16 @@ public class UsageRecord {
     public static final String FAILED = "failed";
     /** A send was started more than Stripe's identifier window ago and its outcome is unknown: an operator decides. */
     public static final String OUTCOME_UNKNOWN = "outcome_unknown";
+    /**
+     * A negative adjustment: Stripe meters take no negative values, so it is never sent; the
+     * overcharge it records is refunded with a credit note (POST /admin/credit-notes).
+     */
+    public static final String CREDIT_DUE = "credit_due";
+
+    /** What the platform measured (POST /usage). */
+    public static final String KIND_RECORD = "record";
+    /** An operator's correction (POST /admin/usage/adjustments): signed, with a reason. */
+    public static final String KIND_ADJUSTMENT = "adjustment";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -82,6 +92,11 @@ public class UsageRecord {
     @Column(name = "last_error")
     private String lastError;
 
+    @Column(name = "entry_kind")
+    private String entryKind = KIND_RECORD;
+
+    private String reason;
+
     protected UsageRecord() {
     }
 
@@ -101,6 +116,22 @@ public class UsageRecord {
         this.recordedAt = now;
         this.state = RECORDED;
         this.sendAttempts = 0;
+    }
+
+    /**
+     * An operator's adjustment: a new entry beside what it corrects. A positive one is reported like
+     * a record; a negative one is {@link #CREDIT_DUE} from the start and never sent.
+     */
+    public static UsageRecord adjustment(UsageKey key, long signedQuantity, String stripeCustomerId, String eventName,
+                                         long meterTimestamp, String reason, String recordedBy, LocalDateTime now) {
+        UsageRecord entry = new UsageRecord(key, signedQuantity, null, stripeCustomerId, eventName, meterTimestamp,
+                recordedBy, now);
+        entry.entryKind = KIND_ADJUSTMENT;
+        entry.reason = reason;
+        if (signedQuantity < 0) {
+            entry.state = CREDIT_DUE;
+        }
+        return entry;
     }
 
     /** A send is about to start: the first start is kept, it is what Stripe's identifier window counts from. */
@@ -151,4 +182,6 @@ public class UsageRecord {
     public LocalDateTime reportedAt() { return reportedAt; }
     public String stripeResponse() { return stripeResponse; }
     public String lastError() { return lastError; }
+    public String entryKind() { return entryKind; }
+    public String reason() { return reason; }
 }

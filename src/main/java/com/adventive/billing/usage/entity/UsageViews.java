@@ -25,17 +25,39 @@ public final class UsageViews {
     public record RecordView(long id, String acctId, String period, String metric, String sourceId, long quantity,
                              LocalDateTime occurredAt, String state, String meterEventName, String meterIdentifier,
                              long meterTimestamp, LocalDateTime recordedAt, String recordedBy, int sendAttempts,
-                             LocalDateTime reportedAt, String lastError) {
+                             LocalDateTime reportedAt, String lastError, String kind, String reason) {
 
         public static RecordView of(UsageRecord r) {
             return new RecordView(r.id(), r.acctId(), r.period(), r.metric(), r.sourceId(), r.quantity(),
                     r.occurredAt(), r.state(), r.eventName(), r.meterIdentifier(), r.meterTimestamp(), r.recordedAt(),
-                    r.recordedBy(), r.sendAttempts(), r.reportedAt(), r.lastError());
+                    r.recordedBy(), r.sendAttempts(), r.reportedAt(), r.lastError(), r.entryKind(), r.reason());
         }
     }
 
-    /** One metric's records in one state: how many, and their quantities added up. */
-    public record Total(String metric, String state, long records, long quantity) {
+    /**
+     * One metric's entries of one kind ({@code record} or {@code adjustment}) in one state: how many,
+     * and their quantities added up (negative for credit_due adjustments).
+     */
+    public record Total(String metric, String state, long records, long quantity, String kind) {
+    }
+
+    /** {@code POST /admin/usage/adjustments}: what became of the adjustment. */
+    public record AdjustmentAnswer(String status, long recordId, String acctId, String period, String metric,
+                                   long quantity, String state, String handling) {
+    }
+
+    /**
+     * One metric of {@code GET /admin/usage/stripe-check}: the ledger's figures beside what Stripe's
+     * meter event summaries add up to for the customer and period.
+     */
+    public record MetricCheck(String metric, String meterEventName, String meterId, long ledgerReported,
+                              long ledgerPending, long ledgerOutcomeUnknown, long ledgerFailed, long creditDue,
+                              java.math.BigDecimal stripeTotal, java.math.BigDecimal difference, String verdict,
+                              String advice) {
+    }
+
+    public record StripeCheck(String acctId, String period, String stripeCustomerId, String checkedFrom,
+                              String checkedUntil, String status, List<MetricCheck> metrics) {
     }
 
     /**
