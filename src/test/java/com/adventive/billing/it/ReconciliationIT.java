@@ -4,6 +4,7 @@ import com.adventive.billing.it.support.BillingIT;
 import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.Fixtures;
 import com.adventive.billing.it.support.StripeApiStub;
+import com.adventive.billing.it.support.StripeInvoiceList;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -210,7 +211,7 @@ class ReconciliationIT {
 
     // --- seeding ---
 
-    private static Map<String, Integer> usage(int... quantities) {
+    static Map<String, Integer> usage(int... quantities) {
         Map<String, Integer> map = new java.util.LinkedHashMap<>();
         for (int i = 0; i < quantities.length; i++) {
             map.put(String.valueOf(i + 1), quantities[i]);
@@ -219,7 +220,7 @@ class ReconciliationIT {
     }
 
     /** An account with its customer, its usage records (reported) and a Stripe invoice with one line. */
-    private static String invoice(Db db, String acct, String priceId, long quantity, long amount, String status,
+    static String invoice(Db db, String acct, String priceId, long quantity, long amount, String status,
                                   Map<String, Integer> usage) {
         String customer = account(db, acct, "stripe");
         usage.forEach((n, q) -> insertUsage(db, acct, acct + "-" + n, q, "reported"));
@@ -265,7 +266,7 @@ class ReconciliationIT {
     }
 
     /** A metered price with tiers ({up_to or -1, unit, flat}); mode null: one per-unit amount. */
-    private static String tieredPrice(StripeApiStub stripe, String mode, long[][] tiers) {
+    static String tieredPrice(StripeApiStub stripe, String mode, long[][] tiers) {
         String id = stripeId("price_");
         var price = Json.createObjectBuilder(Fixtures.parse(Fixtures.price(id, "usd", tiers[0][1])))
                 .add("recurring", metered());
@@ -301,20 +302,8 @@ class ReconciliationIT {
                 .add("usage_type", "metered").addNull("trial_period_days").build();
     }
 
-    /** GET /v1/invoices, {@code pageSize} to a page, chosen by {@code starting_after} as Stripe does. */
     static void servePages(StripeApiStub stripe, List<String> invoices, int pageSize) {
-        for (int start = 0; start < Math.max(1, invoices.size()); start += pageSize) {
-            List<String> page = invoices.subList(start, Math.min(invoices.size(), start + pageSize));
-            JsonArrayBuilder data = Json.createArrayBuilder();
-            page.forEach(i -> data.add(Fixtures.parse(i)));
-            String body = Json.createObjectBuilder().add("object", "list").add("data", data)
-                    .add("has_more", start + pageSize < invoices.size()).add("url", "/v1/invoices").build().toString();
-            var request = get(urlPathEqualTo("/v1/invoices"));
-            request = start == 0 ? request.withQueryParam("starting_after", absent())
-                    : request.withQueryParam("starting_after", equalTo(idOf(invoices.get(start - 1))));
-            stripe.wireMock().stubFor(request.willReturn(aResponse().withStatus(200)
-                    .withHeader("Content-Type", "application/json").withBody(body)));
-        }
+        StripeInvoiceList.serve(stripe, invoices, pageSize);
     }
 
     static String idOf(String json) {

@@ -68,6 +68,16 @@ public class DailyReconciliation {
     }
 
     @PostConstruct
+    void atStart() {
+        scheduleFromConfiguration();
+        try {
+            reconciliation.resumeInterrupted();
+        } catch (RuntimeException e) {
+            // the schema may not be migrated yet on a fresh database; the next request or firing resumes it
+            LOG.log(Level.INFO, "interrupted reconciliation runs not resumed at start: " + e);
+        }
+    }
+
     void scheduleFromConfiguration() {
         try {
             Optional<String> schedule = settings.optional(com.adventive.billing.platform.control.Settings.RECONCILE_SCHEDULE);
@@ -101,6 +111,7 @@ public class DailyReconciliation {
 
     void reconcileLastClosedPeriod() {
         try {
+            reconciliation.resumeInterrupted();
             Reconciliation.Outcome outcome = reconciliation.runOrJoin(Reconciliation.lastClosedPeriod(), null,
                     Reconciliation.TRIGGER_SCHEDULE, Duration.ofMinutes(30));
             outcome.report().filter(r -> r.driftCount() == 0).ifPresent(this::recordClean);

@@ -4,6 +4,7 @@ import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.reconcile.entity.ReconcileDriftRow;
 import com.adventive.billing.reconcile.entity.ReconcileRun;
 import com.adventive.billing.reconcile.entity.ReconciliationReport;
+import com.adventive.billing.reconcile.entity.StagedBill;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -28,21 +29,16 @@ public class ReconcileRuns {
     @PersistenceContext(unitName = "billing")
     EntityManager em;
 
-    /** The run that holds the key now (a heartbeat not older than {@link #ABANDONED_AFTER}). */
+    /** The run that holds the key now, if any (it may be stale: see {@link #isStale}). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<ReconcileRun> running(String period, String acctId) {
-        List<ReconcileRun> runs = em.createQuery("SELECT r FROM ReconcileRun r WHERE r.runningKey = :key",
-                ReconcileRun.class).setParameter("key", ReconcileRun.runningKey(period, acctId)).getResultList();
-        for (ReconcileRun run : runs) {
-            if (run.heartbeatAt().isBefore(Clock.nowUtc().minus(ABANDONED_AFTER))) {
-                run.failed("abandoned: no heartbeat for " + ABANDONED_AFTER.toMinutes()
-                        + " minutes (its server stopped); a new run took over", Clock.nowUtc());
-                em.flush();
-                return Optional.empty();
-            }
-            return Optional.of(run);
-        }
-        return Optional.empty();
+        return em.createQuery("SELECT r FROM ReconcileRun r WHERE r.runningKey = :key", ReconcileRun.class)
+                .setParameter("key", ReconcileRun.runningKey(period, acctId)).getResultList().stream().findFirst();
+    }
+
+    /** No heartbeat for {@link #ABANDONED_AFTER}: its server stopped or its job died. */
+    public static boolean isStale(ReconcileRun run) {
+        return run.heartbeatAt().isBefore(Clock.nowUtc().minus(ABANDONED_AFTER));
     }
 
     /** Starts a run, or answers empty when another request started the same one first. */
@@ -56,6 +52,70 @@ public class ReconcileRuns {
         } catch (PersistenceException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Stages one page's bills and moves the run's progress on, in one commit. A page staged again
+     * (a run restarted after a crash between this commit and the batch checkpoint) adds nothing.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void stage(long runId, List<StagedBill> bills, String cursor, long calls, long pagesNeeded) {
+        ReconcileRun run = em.find(ReconcileRun.class, runId);
+        long added = 0;
+        for (StagedBill bill : bills) {
+            if (em.find(StagedBill.class, new StagedBill.Key(runId, bill.invoiceId())) == null) {
+                em.persist(bill);
+                added++;
+            }
+        }
+        run.progress(run.stripePagesDone() + 1, cursor, run.invoicesChecked() + added, calls, pagesNeeded,
+                Clock.nowUtc());
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<StagedBill> staged(long runId) {
+        return em.createQuery("SELECT b FROM StagedBill b WHERE b.runId = :run", StagedBill.class)
+                .setParameter("run", runId).getResultList();
+    }
+
+    /** Stripe calls so far (a restarted run goes on counting). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void calls(long runId, long calls, long pagesNeeded) {
+        ReconcileRun run = em.find(ReconcileRun.class, runId);
+        run.progress(run.stripePagesDone(), run.stripeCursor(), run.invoicesChecked(), calls, pagesNeeded, Clock.nowUtc());
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void executedBy(long runId, long executionId) {
+        em.find(ReconcileRun.class, runId).executedBy(executionId, Clock.nowUtc());
+    }
+
+    /** The accounts of these invoices' customers, in one query. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public java.util.Map<String, String> accountsOf(List<com.stripe.model.Invoice> invoices) {
+        java.util.Set<String> customers = new java.util.HashSet<>();
+        invoices.forEach(i -> {
+            if (i.getCustomer() != null) {
+                customers.add(i.getCustomer());
+            }
+        });
+        java.util.Map<String, String> byCustomer = new java.util.HashMap<>();
+        if (!customers.isEmpty()) {
+            for (com.adventive.billing.invoice.entity.BillingAccount a : em.createQuery(
+                    "SELECT a FROM BillingAccount a WHERE a.stripeCustomerId IN :ids",
+                    com.adventive.billing.invoice.entity.BillingAccount.class)
+                    .setParameter("ids", customers).getResultList()) {
+                byCustomer.put(a.stripeCustomerId(), a.acctId());
+            }
+        }
+        return byCustomer;
+    }
+
+    /** Runs still marked running (e.g. after a crash), oldest first. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<ReconcileRun> unfinished() {
+        return em.createQuery("SELECT r FROM ReconcileRun r WHERE r.state = :running ORDER BY r.id", ReconcileRun.class)
+                .setParameter("running", ReconcileRun.RUNNING).getResultList();
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

@@ -9,11 +9,16 @@ import com.adventive.billing.reconcile.entity.LegacyBilling;
 import com.adventive.billing.reconcile.entity.ReconcileRun;
 import com.adventive.billing.reconcile.entity.ReconciliationReport;
 import com.adventive.billing.reconcile.entity.ReconciliationReport.Drift;
+import com.adventive.billing.reconcile.entity.StagedBill;
 import com.adventive.billing.reconcile.entity.StripeBill;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Invoice;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.time.YearMonth;
@@ -25,21 +30,29 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One reconciliation of a period (and optionally one account): the worker's records against the
  * period's Stripe invoices (listed 100 a page) and the legacy system, plus the delivery checks.
- * A run is stored; a request while the same check runs joins that run instead of starting another.
- * Any drift raises the {@code reconciliation_drift} operational event.
+ *
+ * <p>A run is stored and worked by the Jakarta Batch job {@code reconcile}
+ * (META-INF/batch-jobs/reconcile.xml): step 1 stages the Stripe side page by page with the page's
+ * cursor as checkpoint, step 2 compares. A run interrupted by a crash is restarted from its last
+ * checkpoint (at the next start, or when the same check is asked for again). A request while the
+ * same check runs joins that run instead of starting another. Any drift raises the
+ * {@code reconciliation_drift} operational event.
  */
 @ApplicationScoped
 public class Reconciliation {
 
     private static final Logger LOG = Logger.getLogger(Reconciliation.class.getName());
 
+    public static final String JOB = "reconcile";
     public static final String TRIGGER_REQUEST = "request";
     public static final String TRIGGER_SCHEDULE = "schedule";
 
@@ -72,27 +85,85 @@ public class Reconciliation {
         return YearMonth.now(ZoneOffset.UTC).minusMonths(1).toString();
     }
 
+    /** A run's id and, once finished, its report. */
+    public record Outcome(long runId, Optional<ReconciliationReport> report) {
+    }
+
     /**
-     * Runs the check now, or, when the same check is already running, waits for that run (at most
-     * {@code joinWait}) and answers it. Empty when the joined run is still going after the wait.
+     * Starts the check (or joins the same check already running, or restarts it from its checkpoint
+     * when it was interrupted) and waits for it at most {@code wait}. The report is empty when the
+     * run is still going after the wait.
      */
-    public Outcome runOrJoin(String period, String account, String trigger, Duration joinWait) {
+    public Outcome runOrJoin(String period, String account, String trigger, Duration wait) {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<ReconcileRun> running = runs.running(period, account);
             if (running.isPresent()) {
-                return join(running.get().id(), joinWait);
+                ReconcileRun run = running.get();
+                if (!resume(run)) {
+                    runs.fail(run.id(), "abandoned: no progress for " + ReconcileRuns.ABANDONED_AFTER.toMinutes()
+                            + " minutes and its job cannot be restarted; a new run took over");
+                    continue;
+                }
+                return join(run.id(), wait);
             }
             Optional<Long> started = runs.start(period, account, trigger);
             if (started.isPresent()) {
-                return new Outcome(started.get(), Optional.of(execute(started.get(), period, account)));
+                launch(started.get(), period, account);
+                return join(started.get(), wait);
             }
         }
         throw BillingProblem.conflict("reconcile_busy", "another reconciliation of " + period + " keeps starting; "
                 + "see GET /admin/reconcile/runs");
     }
 
-    /** A run's id and, once finished, its report. */
-    public record Outcome(long runId, Optional<ReconciliationReport> report) {
+    /** At start (and before each scheduled run): every run a crash interrupted goes on from its last checkpoint. */
+    public void resumeInterrupted() {
+        for (ReconcileRun run : runs.unfinished()) {
+            if (!resume(run)) {
+                runs.fail(run.id(), "abandoned: its job cannot be restarted");
+            }
+        }
+    }
+
+    private void launch(long runId, String period, String account) {
+        Properties parameters = new Properties();
+        parameters.setProperty("runId", Long.toString(runId));
+        parameters.setProperty("period", period);
+        parameters.setProperty("account", account == null ? "" : account);
+        try {
+            long execution = BatchRuntime.getJobOperator().start(JOB, parameters);
+            runs.executedBy(runId, execution);
+        } catch (RuntimeException e) {
+            runs.fail(runId, "the batch job did not start: " + Texts.describe(e, 1_000));
+            throw BillingProblem.unavailable("reconcile_failed", "reconciliation run " + runId
+                    + " could not start its batch job; run it again", 60);
+        }
+    }
+
+    /**
+     * Whether the run is being worked: its job is running (and the run's heartbeat is recent), or it
+     * stopped or failed with the server (a crash) and is restarted here from its last checkpoint.
+     */
+    private boolean resume(ReconcileRun run) {
+        if (run.batchExecutionId() == null) {
+            return !ReconcileRuns.isStale(run);
+        }
+        try {
+            JobOperator jobs = BatchRuntime.getJobOperator();
+            BatchStatus status = jobs.getJobExecution(run.batchExecutionId()).getBatchStatus();
+            if (status == BatchStatus.FAILED || status == BatchStatus.STOPPED) {
+                Properties parameters = jobs.getParameters(run.batchExecutionId());
+                long execution = jobs.restart(run.batchExecutionId(), parameters);
+                runs.executedBy(run.id(), execution);
+                LOG.info("reconciliation run " + run.id() + " restarted from its last checkpoint (page "
+                        + run.stripePagesDone() + ", execution " + execution + ")");
+                return true;
+            }
+            return (status == BatchStatus.STARTING || status == BatchStatus.STARTED) && !ReconcileRuns.isStale(run);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "reconciliation run " + run.id() + " could not be restarted", e);
+            return false;
+        }
     }
 
     private Outcome join(long runId, Duration wait) {
@@ -106,7 +177,7 @@ public class Reconciliation {
                 return new Outcome(runId, Optional.empty());
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Outcome(runId, Optional.empty());
@@ -125,82 +196,111 @@ public class Reconciliation {
                 run.id(), run.stripeCalls(), run.stripePagesNeeded(), run.legacyChecked());
     }
 
-    ReconciliationReport execute(long runId, String period, String account) {
+    // --- The batch job's steps ---
+
+    public boolean stripeConfigured() {
+        return stripe.isConfigured();
+    }
+
+    /** Step 1, reader: the page after {@code cursor} (429 backs off and asks again), counted on the run. */
+    public StripeGateway.InvoicePage readPage(long runId, String period, String cursor) throws Exception {
+        ReconcileRun run = runs.find(runId).orElseThrow();
+        StripeInvoiceListing.Counter counter = new StripeInvoiceListing.Counter(run.stripeCalls(), run.stripePagesNeeded());
+        YearMonth month = YearMonth.parse(period);
+        long from = month.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+        long to = month.plusMonths(2).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
         try {
-            ReconciliationReport report = compare(runId, period, account);
+            StripeGateway.InvoicePage page = listing.page(from, to, cursor, counter);
+            runs.calls(runId, counter.calls(), counter.pagesNeeded());
+            return page;
+        } catch (StripeException | RuntimeException e) {
+            runs.calls(runId, counter.calls(), counter.pagesNeeded());
+            failed(runId, period, e);
+            throw e;
+        }
+    }
+
+    /** Step 1, writer: the page's invoices of the period, with the account each belongs to, staged on the run. */
+    public void stagePage(long runId, String period, String account, StripeGateway.InvoicePage page,
+                          StripeBills.PriceCache prices) throws Exception {
+        ReconcileRun run = runs.find(runId).orElseThrow();
+        StripeInvoiceListing.Counter counter = new StripeInvoiceListing.Counter(run.stripeCalls(), run.stripePagesNeeded());
+        try {
+            Map<String, String> accountByCustomer = runs.accountsOf(page.invoices());
+            List<StagedBill> staged = new ArrayList<>();
+            for (Invoice invoice : page.invoices()) {
+                if (!period.equals(StripeBills.periodOf(invoice))) {
+                    continue;
+                }
+                String acct = accountByCustomer.get(invoice.getCustomer());
+                if (acct == null) {
+                    acct = StripeBills.metadataAccount(invoice);
+                }
+                if (account != null && !account.equals(acct)) {
+                    continue;
+                }
+                StripeBill bill = stripeBills.bill(invoice, acct, prices, counter);
+                staged.add(new StagedBill(runId, bill.invoiceId(), acct, BillJson.write(bill)));
+            }
+            runs.stage(runId, staged, page.lastId() != null ? page.lastId() : run.stripeCursor(), counter.calls(),
+                    counter.pagesNeeded());
+        } catch (StripeException | RuntimeException e) {
+            failed(runId, period, e);
+            throw e;
+        }
+    }
+
+    /** Step 2: compare the staged Stripe side with the worker's records and the legacy system; store the run's drifts. */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public void compareStaged(long runId) {
+        ReconcileRun run = runs.find(runId).orElseThrow();
+        String period = run.period();
+        String account = run.acctId();
+        try {
+            ReconciliationReport report = compare(run);
             runs.finish(runId, report);
             if (report.driftCount() > 0) {
                 operationalLog.record(new OperationalContext(null, null, account, null), "reconciliation_drift",
                         "run=" + runId + " period=" + period + " accounts_checked=" + report.accountsChecked()
                                 + " drift_count=" + report.driftCount() + " kinds=" + kinds(report));
             }
-            return report;
-        } catch (RuntimeException | StripeException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.log(Level.WARNING, "reconciliation run " + runId + " failed", e);
-            String why = Texts.describe(e, 1_500);
-            runs.fail(runId, why);
-            operationalLog.record(new OperationalContext(null, null, account, null), "reconciliation_failed",
-                    "run=" + runId + " period=" + period + " " + why);
-            throw BillingProblem.unavailable("reconcile_failed", "reconciliation run " + runId + " failed: " + why
-                    + "; run it again (it starts a new run)", 60);
+        } catch (RuntimeException e) {
+            failed(runId, period, e);
+            throw e;
         }
     }
 
+    private void failed(long runId, String period, Exception e) {
+        LOG.log(Level.WARNING, "reconciliation run " + runId + " failed", e);
+        String why = Texts.describe(e, 1_500);
+        runs.fail(runId, why);
+        operationalLog.record(new OperationalContext(null, null, null, null), "reconciliation_failed",
+                "run=" + runId + " period=" + period + " " + why);
+    }
+
     private static String kinds(ReconciliationReport report) {
-        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         report.drifts().stream().filter(Drift::counted).forEach(d -> counts.merge(d.kind(), 1, Integer::sum));
         return counts.toString();
     }
 
-    private ReconciliationReport compare(long runId, String period, String account)
-            throws StripeException, InterruptedException {
+    private ReconciliationReport compare(ReconcileRun run) {
+        String period = run.period();
+        String account = run.acctId();
         WorkerRecords.Snapshot worker = workerRecords.read(period, account);
         LegacyBilling legacy = legacyReader.read(period, account);
 
         Map<String, List<StripeBill>> billsByAccount = new HashMap<>();
         List<StripeBill> unknown = new ArrayList<>();
-        StripeInvoiceListing.Counter counter = new StripeInvoiceListing.Counter();
-        long invoices = 0;
-        if (stripe.isConfigured()) {
-            YearMonth month = YearMonth.parse(period);
-            long from = month.atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
-            long to = month.plusMonths(2).atDay(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
-            StripeBills.PriceCache prices = new StripeBills.PriceCache();
-            String cursor = null;
-            long pages = 0;
-            while (true) {
-                StripeGateway.InvoicePage page = listing.page(from, to, cursor, counter);
-                pages++;
-                for (Invoice invoice : page.invoices()) {
-                    if (!period.equals(StripeBills.periodOf(invoice))) {
-                        continue;
-                    }
-                    String acct = worker.accountByCustomer().get(invoice.getCustomer());
-                    if (acct == null) {
-                        acct = StripeBills.metadataAccount(invoice);
-                    }
-                    if (account != null && !account.equals(acct)) {
-                        continue;
-                    }
-                    StripeBill bill = stripeBills.bill(invoice, acct, prices, counter);
-                    invoices++;
-                    if (acct == null || !worker.accounts().containsKey(acct) && !worker.usage().containsKey(acct)) {
-                        unknown.add(bill);
-                    } else {
-                        billsByAccount.computeIfAbsent(acct, a -> new ArrayList<>()).add(bill);
-                    }
-                }
-                cursor = page.lastId();
-                runs.progress(runId, pages, cursor, invoices, counter.calls(), counter.pagesNeeded());
-                if (!page.hasMore() || cursor == null) {
-                    break;
-                }
+        List<StagedBill> staged = runs.staged(run.id());
+        for (StagedBill row : staged) {
+            StripeBill bill = BillJson.read(row.billJson());
+            String acct = row.acctId();
+            if (acct == null || !worker.accounts().containsKey(acct) && !worker.usage().containsKey(acct)) {
+                unknown.add(bill);
+            } else {
+                billsByAccount.computeIfAbsent(acct, a -> new ArrayList<>()).add(bill);
             }
-        } else {
-            LOG.warning("STRIPE_SECRET_KEY is not set: reconciliation compares nothing with Stripe");
         }
 
         Set<String> accounts = new LinkedHashSet<>();
@@ -214,12 +314,14 @@ public class Reconciliation {
         List<Drift> drifts = new ArrayList<>();
         if (stripe.isConfigured()) {
             for (String acct : accounts) {
-                drifts.addAll(MoneyComparison.compare(period, worker.book(acct), billsByAccount.getOrDefault(acct, List.of()),
-                        legacy));
+                drifts.addAll(MoneyComparison.compare(period, worker.book(acct),
+                        billsByAccount.getOrDefault(acct, List.of()), legacy));
             }
             for (StripeBill bill : unknown) {
                 drifts.add(MoneyComparison.unknownAccount(period, bill));
             }
+        } else {
+            LOG.warning("STRIPE_SECRET_KEY is not set: reconciliation compared nothing with Stripe");
         }
         DeliveryReconciliation.Delivery delivered = delivery.check(account);
         drifts.addAll(delivered.drifts());
@@ -232,7 +334,8 @@ public class Reconciliation {
         List<Drift> flagged = drifts.stream().map(d -> !d.counted()
                 && (roundedBefore.contains(d.acctId()) || roundingNow.getOrDefault(d.acctId(), 0) > 1)
                 ? d.repeatedRounding() : d).toList();
-        return ReconciliationReport.of(checked.size(), invoices + delivered.invoices(), flagged, period, account, runId,
-                counter.calls(), counter.pagesNeeded(), legacy.available());
+        ReconcileRun latest = runs.find(run.id()).orElseThrow();
+        return ReconciliationReport.of(checked.size(), staged.size() + delivered.invoices(), flagged, period, account,
+                run.id(), latest.stripeCalls(), latest.stripePagesNeeded(), legacy.available());
     }
 }

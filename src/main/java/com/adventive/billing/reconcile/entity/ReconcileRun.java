@@ -73,6 +73,9 @@ public class ReconcileRun {
 
     private String failure;
 
+    @Column(name = "batch_execution_id")
+    private Long batchExecutionId;
+
     protected ReconcileRun() {
     }
 
@@ -122,6 +125,13 @@ public class ReconcileRun {
         this.failure = why;
     }
 
+    /** The batch job execution working this run now (a restart after a crash is a new execution). */
+    public void executedBy(long executionId, LocalDateTime now) {
+        this.batchExecutionId = executionId;
+        this.heartbeatAt = now;
+    }
+
+    public Long batchExecutionId() { return batchExecutionId; }
     public Long id() { return id; }
     public String period() { return period; }
     public String acctId() { return acctId; }
