@@ -61,9 +61,16 @@ public class ReconcileRuns {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void stage(long runId, List<StagedBill> bills, String cursor, long calls, long pagesNeeded) {
         ReconcileRun run = em.find(ReconcileRun.class, runId);
+        java.util.Set<String> known = new java.util.HashSet<>();
+        if (!bills.isEmpty()) {
+            // one query for the page, not one per invoice: a page is staged again only after a crash
+            known.addAll(em.createQuery("SELECT b.invoiceId FROM StagedBill b WHERE b.runId = :run "
+                    + "AND b.invoiceId IN :ids", String.class).setParameter("run", runId)
+                    .setParameter("ids", bills.stream().map(StagedBill::invoiceId).toList()).getResultList());
+        }
         long added = 0;
         for (StagedBill bill : bills) {
-            if (em.find(StagedBill.class, new StagedBill.Key(runId, bill.invoiceId())) == null) {
+            if (known.add(bill.invoiceId())) {
                 em.persist(bill);
                 added++;
             }
