@@ -17,6 +17,8 @@ ENV BILLING_DB_KIND=postgresql \
 COPY --chown=1001:0 server.xml /config/server.xml
 COPY --chown=1001:0 liberty/server.env /config/server.env
 COPY --chown=1001:0 liberty/db/ /config/db/
+COPY --chown=1001:0 liberty/legacy/ /config/legacy/
+COPY --chown=1001:0 liberty/tasks/ /config/tasks/
 COPY --chown=1001:0 liberty/jvm.options /config/jvm.options
 COPY --chown=1001:0 target/liberty/wlp/usr/servers/billingServer/jdbc/ /config/jdbc/
 RUN features.sh

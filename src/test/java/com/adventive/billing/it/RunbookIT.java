@@ -167,6 +167,11 @@ class RunbookIT {
         });
 
         // --- Monthly reconciliation, while something has not reached its customer ---
+        // Stripe has no invoice in the last closed period: the money side is clean, the delivery side is not.
+        stripe.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/invoices"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"object\":\"list\",\"data\":[],\"has_more\":false,\"url\":\"/v1/invoices\"}")));
         Curl monthly = command("GET", "/admin/reconcile", jq("."));
         run(monthly, null, out -> {
             JsonNode report = single(out);
@@ -180,6 +185,23 @@ class RunbookIT {
             assertEquals(1, drifts.size(), drifts.toString());
             assertEquals("work_failed", drifts.get(0).path("kind").asText());
             assertEquals(orphan.invoiceId(), drifts.get(0).path("invoice_id").asText());
+        });
+        run(command("GET", "/admin/reconcile?detail=true",
+                jq(".drifts[] | {kind, acct_id, invoice_id, expected, actual, delta, next_step, fix}")), null, out -> {
+            assertEquals(1, out.size(), out.toString());
+            assertEquals("work_failed", out.get(0).path("kind").asText());
+            assertTrue(out.get(0).path("next_step").asText().contains("/admin/work"), out.toString());
+        });
+        run(command("GET", "/admin/reconcile/runs?limit=5", jq(".items[] | {id, period, trigger, state, status, "
+                + "drift_count, rounding_count, stripe_calls, stripe_pages_needed}")), null, out -> {
+            assertFalse(out.isEmpty(), "the runs just made");
+            assertTrue(out.size() <= 5, out.toString());
+            JsonNode latest = out.get(0);
+            assertEquals("done", latest.path("state").asText(), latest.toString());
+            assertEquals("drift", latest.path("status").asText(), latest.toString());
+            assertEquals(1, latest.path("drift_count").asLong(), latest.toString());
+            assertEquals(1, latest.path("stripe_calls").asLong(), "one page of the period's invoices: " + latest);
+            assertEquals(1, latest.path("stripe_pages_needed").asLong(), latest.toString());
         });
         run(command("GET", "/admin/events?type=double_billing_risk", jq(".items[]")), null, out -> {
             assertTrue(out.stream().allMatch(e -> "double_billing_risk".equals(e.path("type").asText())), out.toString());

@@ -347,4 +347,48 @@ public class Settings {
     public int usageReportRate() {
         return integer(USAGE_REPORT_RATE, 100, 1, 1_000);
     }
+
+    // --- Reconciliation (reconcile package). ---
+
+    public static final String LEGACY_DB_KIND = "LEGACY_DB_KIND";
+    public static final String LEGACY_INVOICES_SQL = "LEGACY_INVOICES_SQL";
+    public static final String LEGACY_PLAN_TIERS_SQL = "LEGACY_PLAN_TIERS_SQL";
+    public static final String RECONCILE_STRIPE_BACKOFF_MILLIS = "RECONCILE_STRIPE_BACKOFF_MILLIS";
+    public static final String RECONCILE_STRIPE_MAX_RETRIES = "RECONCILE_STRIPE_MAX_RETRIES";
+    public static final String RECONCILE_SCHEDULE = "RECONCILE_SCHEDULE";
+
+    /** The legacy system's database: {@code derby} (the embedded sample) or {@code postgresql}; read at start. */
+    public String legacyDbKind() {
+        return text(LEGACY_DB_KIND, "derby");
+    }
+
+    /**
+     * The legacy invoices of one period. One {@code ?} parameter (the period, YYYY-MM); columns
+     * {@code acct_id, period, amount} (minor units){@code , currency, invoice_ref}. The default
+     * reads the embedded sample's {@code legacy_invoice}.
+     */
+    public String legacyInvoicesSql() {
+        return text(LEGACY_INVOICES_SQL, "SELECT acct_id, billing_period AS period, total_minor AS amount, currency, "
+                + "invoice_number AS invoice_ref FROM legacy_invoice WHERE billing_period = ? AND status <> 'void'");
+    }
+
+    /**
+     * Each account's usage price per metric in the legacy plan, one row per tier. No parameter;
+     * columns {@code acct_id, metric, tiers_mode} ({@code graduated}/{@code volume}){@code , up_to}
+     * (null for the last tier){@code , unit_amount, flat_amount} (minor units, decimals allowed).
+     */
+    public String legacyPlanTiersSql() {
+        return text(LEGACY_PLAN_TIERS_SQL, "SELECT acct_id, metric, tiers_mode, up_to, unit_amount_minor AS unit_amount, "
+                + "flat_amount_minor AS flat_amount FROM account_plan_usage");
+    }
+
+    /** First wait after a Stripe 429 while listing invoices; doubles per retry of the same page. */
+    public long reconcileStripeBackoffMillis() {
+        return integer(RECONCILE_STRIPE_BACKOFF_MILLIS, 1_000, 1, 60_000);
+    }
+
+    /** Retries of one page after 429 before the run gives up (it resumes from the same page when run again). */
+    public int reconcileStripeMaxRetries() {
+        return integer(RECONCILE_STRIPE_MAX_RETRIES, 6, 0, 20);
+    }
 }

@@ -340,4 +340,51 @@ public class StripeGateway {
     private static String responseOf(ApiResource resource) {
         return resource.getLastResponse() != null ? resource.getLastResponse().body() : ApiResource.GSON.toJson(resource);
     }
+
+    // --- Reconciliation: one period's invoices, page by page. ---
+
+    /** One page of a Stripe list: its objects, whether there are more, and the id to continue after. */
+    public record InvoicePage(List<Invoice> invoices, boolean hasMore, String lastId) {
+    }
+
+    /**
+     * One page (at most 100) of the invoices created in [createdFrom, createdTo), continuing after
+     * {@code startingAfter} (null for the first page). No automatic retries: the caller pages on its
+     * own, counts each call and backs off on 429 (a {@code StripeException} with status 429), so it
+     * knows how many calls it made and resumes from the same cursor.
+     */
+    public InvoicePage listInvoicesPage(long createdFrom, long createdTo, String startingAfter, long limit)
+            throws StripeException {
+        var params = com.stripe.param.InvoiceListParams.builder()
+                .setCreated(com.stripe.param.InvoiceListParams.Created.builder().setGte(createdFrom).setLt(createdTo).build())
+                .setLimit(limit);
+        if (startingAfter != null) {
+            params.setStartingAfter(requireId(Ids.INVOICE, startingAfter));
+        }
+        StripeClient once = reconcileClient();
+        var page = once.v1().invoices().list(params.build());
+        List<Invoice> data = page.getData() == null ? List.of() : page.getData();
+        return new InvoicePage(data, Boolean.TRUE.equals(page.getHasMore()),
+                data.isEmpty() ? null : data.get(data.size() - 1).getId());
+    }
+
+    /** The event name of a Billing Meter: how a metered price's usage maps back to a ledger metric. */
+    public String meterEventName(String meterId) throws StripeException {
+        return reconcileClient().v1().billing().meters().retrieve(meterId).getEventName();
+    }
+
+    private final AtomicReference<CachedClient> reconcileClient = new AtomicReference<>();
+
+    private StripeClient reconcileClient() {
+        String key = settings.stripeSecretKey().orElseThrow(
+                () -> new InvalidSettingException("STRIPE_SECRET_KEY", "is not set"));
+        String base = settings.stripeApiBase().orElse(null);
+        CachedClient current = reconcileClient.get();
+        if (current != null && current.apiKey().equals(key) && java.util.Objects.equals(current.apiBase(), base)) {
+            return current.client();
+        }
+        StripeClient client = builder().setMaxNetworkRetries(0).build();
+        reconcileClient.set(new CachedClient(key, base, client));
+        return client;
+    }
 }

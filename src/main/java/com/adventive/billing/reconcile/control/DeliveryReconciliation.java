@@ -26,10 +26,24 @@ public class DeliveryReconciliation {
     @PersistenceContext(unitName = "billing")
     EntityManager em;
 
+    /** What the delivery check found: its drifts, the accounts and the number of invoices it looked at. */
+    public record Delivery(List<Drift> drifts, Set<String> accounts, long invoices) {
+    }
+
     public ReconciliationReport run() {
+        Delivery delivery = check(null);
+        return ReconciliationReport.of(delivery.accounts().size(), delivery.invoices(), delivery.drifts());
+    }
+
+    /** Every invoice the worker handled (one account's when {@code account} is set), whatever its period. */
+    public Delivery check(String account) {
         List<Drift> drifts = new ArrayList<>();
-        List<BillingInvoice> invoices = em.createQuery("SELECT i FROM BillingInvoice i ORDER BY i.createdAt",
-                BillingInvoice.class).getResultList();
+        var query = em.createQuery("SELECT i FROM BillingInvoice i"
+                + (account == null ? "" : " WHERE i.acctId = :acct") + " ORDER BY i.createdAt", BillingInvoice.class);
+        if (account != null) {
+            query.setParameter("acct", account);
+        }
+        List<BillingInvoice> invoices = query.getResultList();
         Set<String> sent = new HashSet<>(em.createQuery(
                 "SELECT DISTINCT d.stripeInvoiceId FROM EmailDelivery d WHERE d.status = 'sent'", String.class)
                 .getResultList());
@@ -49,11 +63,16 @@ public class DeliveryReconciliation {
         List<Object[]> failed = em.createQuery("SELECT w, e.objectId FROM WorkItem w, StripeEvent e "
                 + "WHERE e.eventId = w.eventId AND w.state = :failed", Object[].class)
                 .setParameter("failed", WorkState.FAILED.dbValue()).getResultList();
+        Set<String> invoiceIds = new HashSet<>();
+        invoices.forEach(i -> invoiceIds.add(i.stripeInvoiceId()));
         for (Object[] row : failed) {
             WorkItem item = (WorkItem) row[0];
+            if (account != null && !invoiceIds.contains((String) row[1])) {
+                continue;
+            }
             drifts.add(new Drift("work_failed", (String) row[1], null, "work item " + item.id() + " failed: "
                     + item.failureReason() + "; see GET /admin/work?state=failed"));
         }
-        return ReconciliationReport.of(accounts.size(), invoices.size(), drifts);
+        return new Delivery(drifts, accounts, invoices.size());
     }
 }

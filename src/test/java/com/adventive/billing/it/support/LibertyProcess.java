@@ -41,7 +41,8 @@ final class LibertyProcess {
     private static final Pattern SERVER_ENV_ASSIGNMENT = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_]*)=");
     /** Files of a server that make up its configuration (not its logs, data or workarea). */
     private static final List<String> CONFIGURATION = List.of(
-            "server.xml", "server.env", "bootstrap.properties", "jvm.options", "db", "jdbc", "configDropins");
+            "server.xml", "server.env", "bootstrap.properties", "jvm.options", "db", "jdbc", "configDropins",
+            "legacy", "tasks");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path wlpDir;
