@@ -103,6 +103,12 @@ class ReconciliationIT {
         db.execute("INSERT INTO invoice_adjustment (stripe_object_id, kind, stripe_invoice_id, status, amount, currency, "
                 + "row_version, updated_at) VALUES ('cn_rc1', 'credit_note', ?, 'issued', 50, 'usd', 1, CURRENT_TIMESTAMP)",
                 idOf(credited));
+        // a managed job the worker put into Stripe that the invoice does not carry as an invoice item
+        invoices.add(invoice(db, "acct_rcjob", perUnit, 10, 150, "open", usage(10)));
+        db.execute("INSERT INTO managed_job (job_id, acct_id, stripe_customer_id, description, amount, currency, "
+                + "idempotency_key, state, stripe_invoice_item_id, created_at, send_attempts, created_in_stripe_at) VALUES "
+                + "('JOB-RC-1', 'acct_rcjob', 'cus_rcjob', 'Campaign setup', 5000, 'usd', 'rc-job-1', 'created', "
+                + "'ii_rcjob', CURRENT_TIMESTAMP, 1, ?)", java.sql.Timestamp.valueOf(PERIOD + "-15 12:00:00"));
         // delivery: one invoice without a PDF, one PDF never emailed, one failed work item
         deliveryRecords(db);
 
@@ -151,6 +157,12 @@ class ReconciliationIT {
         JsonObject credit = byKind.get("amount_mismatch").stream()
                 .filter(d -> "acct_rccredit".equals(d.getString("acct_id"))).findFirst().orElseThrow();
         assertEquals("credit_notes", credit.getString("metric"));
+
+        JsonObject job = byKind.get("amount_mismatch").stream()
+                .filter(d -> "acct_rcjob".equals(d.getString("acct_id"))).findFirst().orElseThrow();
+        assertEquals("managed_jobs", job.getString("metric"));
+        assertEquals(5000, job.getJsonNumber("expected").longValue(), "the job the worker recorded");
+        assertEquals(0, job.getJsonNumber("actual").longValue(), "no invoice item on Stripe's invoice");
 
         assertTrue(byKind.containsKey("pdf_missing") && byKind.containsKey("email_not_sent")
                 && byKind.containsKey("work_failed"), byKind.keySet().toString());

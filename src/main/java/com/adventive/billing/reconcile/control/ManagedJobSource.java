@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hook for managed-service jobs (billed as one-off invoice items). The managed-jobs ledger is
- * being built in its own capability; when it lands, it provides one bean implementing this and the
- * reconciliation compares its jobs with each invoice's invoice-item lines. Until then there is no
- * implementation and jobs are not compared.
+ * Where reconciliation reads the managed-service jobs (billed as one-off invoice items) that it
+ * compares with each invoice's invoice-item lines; {@link LedgerManagedJobs} reads the usage
+ * capability's job ledger.
  */
 public interface ManagedJobSource {
 
