@@ -75,6 +75,11 @@ public final class InvoicePathBenchmark {
     private static final Pattern PAGES = Pattern.compile("pages=(\\d+)");
     private static final long HISTOGRAM_MAX_MICROS = Duration.ofMinutes(5).toNanos() / 1000;
 
+    /** Where the server JVMs write their GC logs, one file per process. */
+    static final Path GC_LOG_DIR = Path.of(System.getProperty("liberty.wlp.dir", "target/liberty/wlp"))
+            .toAbsolutePath().getParent().resolve("bench-gc");
+    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
     /** The knobs, read from system properties ({@code -Dbench.…}); defaults keep the run at ~3 minutes on 2 cores. */
     record Knobs(int ingestRequests, int finalizedRequests, int ingestSeconds, int concurrency, int warmupRequests, int drainSeconds,
                  int e2eSamples, int e2eWarmups, int largeSamples, int largeLines, boolean productionTimings,
@@ -116,6 +121,9 @@ public final class InvoicePathBenchmark {
             if (workConcurrency > 0) {
                 overrides.put("WORK_CONCURRENCY", Integer.toString(workConcurrency));
             }
+            // The server's GC log gives its peak heap (the heap before each collection) without asking
+            // the server anything. Liberty's script also gives JVM_ARGS to `server stop`: %p keeps apart.
+            overrides.put("JVM_ARGS", "-Xlog:gc:file=" + GC_LOG_DIR.resolve("gc-%p.log"));
             return overrides;
         }
 
@@ -166,6 +174,11 @@ public final class InvoicePathBenchmark {
         System.out.println("== Invoice path benchmark (real worker in Open Liberty; components on loopback) ==");
         System.out.println("knobs: " + knobs);
         long start = System.nanoTime();
+        try {
+            Files.createDirectories(GC_LOG_DIR);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         BenchEnvironment environment;
         try {
             environment = BenchEnvironment.start(knobs.serverEnvOverrides());
@@ -205,7 +218,7 @@ public final class InvoicePathBenchmark {
         cpu.locate();
         profiler = ServerProfiler.of(knobs.serverProfileDir(), cpu.server());
         printMemory("after start");
-        memory.start(cpu.server(), this::baseMetrics);
+        memory.start(cpu.server());
 
         boolean[] accepting = {false};
         phase("warm-up", () -> accepting[0] = warmUp());
@@ -825,26 +838,21 @@ public final class InvoicePathBenchmark {
     // --- Memory peaks over the whole run ---
 
     /**
-     * Samples the server's used heap (MicroProfile Metrics) and resident memory (/proc) four times a
-     * second from start to the end of the measured phases, keeping the highest of each; the kernel's
-     * own high-water mark (VmHWM) is printed beside the sampled resident peak.
+     * The server's peak heap from its GC log, and its resident memory sampled from /proc four times a
+     * second from start to the end of the measured phases (asking the server itself, /metrics, would
+     * add to the CPU being measured); the kernel's own high-water mark (VmHWM) is printed beside it.
      */
     private static final class MemoryPeaks {
         private volatile boolean running;
         private Thread sampler;
-        private final AtomicLong heapPeak = new AtomicLong();
         private final AtomicLong rssPeakKb = new AtomicLong();
         private Optional<ProcessHandle> server = Optional.empty();
 
-        void start(Optional<ProcessHandle> server, java.util.function.Supplier<Map<String, Double>> metrics) {
+        void start(Optional<ProcessHandle> server) {
             this.server = server;
             running = true;
             sampler = new Thread(() -> {
                 while (running) {
-                    Double used = metrics.get().get("memory_usedHeap_bytes");
-                    if (used != null) {
-                        heapPeak.accumulateAndGet(used.longValue(), Math::max);
-                    }
                     statusKb("VmRSS:").ifPresent(kb -> rssPeakKb.accumulateAndGet(kb, Math::max));
                     try {
                         Thread.sleep(250);
@@ -857,6 +865,20 @@ public final class InvoicePathBenchmark {
             sampler.start();
         }
 
+        /** The most heap in use before any collection, from the server's GC log: the true peak, at GC granularity. */
+        private Optional<Long> heapPeakMiB() {
+            if (server.isEmpty()) {
+                return Optional.empty();
+            }
+            Path log = GC_LOG_DIR.resolve("gc-" + server.get().pid() + ".log");
+            try (Stream<String> lines = Files.lines(log)) {
+                return lines.map(GC_HEAP::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1)))
+                        .max(Long::compare);
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+
         void stop() {
             running = false;
             if (sampler != null) {
@@ -865,9 +887,9 @@ public final class InvoicePathBenchmark {
         }
 
         void print() {
-            System.out.printf(Locale.ROOT, "%npeak over every phase above (sampled 4×/s): server heap used %.0f MiB (max 512),"
-                            + " resident %.0f MiB sampled, %s kernel high-water mark (VmHWM)%n",
-                    heapPeak.get() / (double) (1 << 20), rssPeakKb.get() / 1024.0,
+            System.out.printf(Locale.ROOT, "%npeak over every phase above: server heap in use %s (the most before any"
+                            + " collection, from its GC log; -Xmx512m), resident %.0f MiB (sampled 4×/s), %s (kernel high-water mark, VmHWM)%n",
+                    heapPeakMiB().map(m -> m + " MiB").orElse("?"), rssPeakKb.get() / 1024.0,
                     statusKb("VmHWM:").map(kb -> String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0)).orElse("?"));
         }
 
