@@ -8,9 +8,11 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeSigner;
 import com.adventive.billing.it.support.TestComponents;
 import com.adventive.billing.it.support.WebhookClient;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +32,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,8 +50,11 @@ import java.util.stream.Stream;
  * prints figures and never passes or fails on them.
  *
  * <ol>
- *   <li>webhook ingest: N concurrent senders post signed events, bounded by count and time; once
- *       with {@code charge.refunded} (stored as ignored: pure intake, no background work) and once
+ *   <li>pure intake at fixed offered rates (open loop: each request leaves at its scheduled time,
+ *       whether or not earlier ones were answered, so a slow server cannot slow the load down and
+ *       hide its own latency), p50/p99 and server CPU per request at each rate;</li>
+ *   <li>webhook ingest at saturation: N concurrent senders post signed events, bounded by count and time; once
+ *       with {@code payout.paid} (no handler takes it: stored as ignored, pure intake, no background work) and once
  *       with {@code invoice.finalized} (each accepted event queues a render + store + email, which
  *       competes for the CPU while ingest runs); then the backlog is drained (bounded) and its rate
  *       printed;</li>
@@ -66,10 +75,16 @@ public final class InvoicePathBenchmark {
     private static final Pattern PAGES = Pattern.compile("pages=(\\d+)");
     private static final long HISTOGRAM_MAX_MICROS = Duration.ofMinutes(5).toNanos() / 1000;
 
+    /** Where the server JVMs write their GC logs, one file per process. */
+    static final Path GC_LOG_DIR = Path.of(System.getProperty("liberty.wlp.dir", "target/liberty/wlp"))
+            .toAbsolutePath().getParent().resolve("bench-gc");
+    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
     /** The knobs, read from system properties ({@code -Dbench.…}); defaults keep the run at ~3 minutes on 2 cores. */
     record Knobs(int ingestRequests, int finalizedRequests, int ingestSeconds, int concurrency, int warmupRequests, int drainSeconds,
                  int e2eSamples, int e2eWarmups, int largeSamples, int largeLines, boolean productionTimings,
-                 int renderConcurrency) {
+                 int renderConcurrency, int workConcurrency, List<Integer> intakeRates, int intakeRateSeconds,
+                 int readySamples, String serverProfileDir) {
 
         static Knobs fromSystemProperties() {
             return new Knobs(
@@ -86,7 +101,12 @@ public final class InvoicePathBenchmark {
                     intProperty("bench.e2e.large.samples", 3),
                     intProperty("bench.e2e.large.lines", 1000),
                     !"harness".equalsIgnoreCase(System.getProperty("bench.server.timings", "production")),
-                    intProperty("bench.render.concurrency", 0));
+                    intProperty("bench.render.concurrency", 0),
+                    intProperty("bench.work.concurrency", 0),
+                    intList("bench.intake.rates", "100,250,500"),
+                    intProperty("bench.intake.rate.seconds", 15),
+                    intProperty("bench.ready.samples", 2),
+                    System.getProperty("bench.server.profile", "").trim());
         }
 
         /** What the benchmark changes in the harness's standard server.env. */
@@ -98,7 +118,28 @@ public final class InvoicePathBenchmark {
             if (renderConcurrency > 0) {
                 overrides.put("RENDER_CONCURRENCY", Integer.toString(renderConcurrency));
             }
+            if (workConcurrency > 0) {
+                overrides.put("WORK_CONCURRENCY", Integer.toString(workConcurrency));
+            }
+            // The server's GC log gives its peak heap (the heap before each collection) without asking
+            // the server anything. Liberty's script also gives JVM_ARGS to `server stop`: %p keeps apart.
+            overrides.put("JVM_ARGS", "-Xlog:gc:file=" + GC_LOG_DIR.resolve("gc-%p.log"));
             return overrides;
+        }
+
+        private static List<Integer> intList(String name, String defaultValue) {
+            String value = System.getProperty(name, defaultValue);
+            List<Integer> values = new ArrayList<>();
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    try {
+                        values.add(Integer.parseInt(part.trim()));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("-D" + name + " must be whole numbers separated by commas, got '" + value + "'");
+                    }
+                }
+            }
+            return values;
         }
 
         private static int intProperty(String name, int defaultValue) {
@@ -121,6 +162,7 @@ public final class InvoicePathBenchmark {
             .build();
     private final StripeSigner signer = BillingServer.currentSigner();
     private final CpuMeter cpu = new CpuMeter();
+    private final MemoryPeaks memory = new MemoryPeaks();
     private URI webhookUri;
 
     private InvoicePathBenchmark(Knobs knobs) {
@@ -132,6 +174,11 @@ public final class InvoicePathBenchmark {
         System.out.println("== Invoice path benchmark (real worker in Open Liberty; components on loopback) ==");
         System.out.println("knobs: " + knobs);
         long start = System.nanoTime();
+        try {
+            Files.createDirectories(GC_LOG_DIR);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         BenchEnvironment environment;
         try {
             environment = BenchEnvironment.start(knobs.serverEnvOverrides());
@@ -142,8 +189,8 @@ public final class InvoicePathBenchmark {
         boolean stopped = false;
         try {
             System.out.printf(Locale.ROOT, "components and server started in %.1f s (server %s, port %d, RENDER_CONCURRENCY=%s,"
-                            + " work timers: %s)%n", seconds(System.nanoTime() - start), BillingServer.serverDir().getFileName(),
-                    BillingServer.httpPort(), BillingServer.env("RENDER_CONCURRENCY"),
+                            + " WORK_CONCURRENCY=%s, work timers: %s)%n", seconds(System.nanoTime() - start), BillingServer.serverDir().getFileName(),
+                    BillingServer.httpPort(), BillingServer.env("RENDER_CONCURRENCY"), workConcurrency(),
                     knobs.productionTimings() ? "production defaults" : "harness (sweep 1 s, lease 20 s)");
             new InvoicePathBenchmark(knobs).run();
         } finally {
@@ -160,10 +207,18 @@ public final class InvoicePathBenchmark {
         }
     }
 
+    /** WORK_CONCURRENCY as the server got it, or server.xml's default when the environment leaves it out. */
+    private static String workConcurrency() {
+        String value = BillingServer.env("WORK_CONCURRENCY");
+        return value == null ? "8 (server.xml default)" : value;
+    }
+
     private void run() {
         webhookUri = URI.create(BillingServer.url(WebhookClient.WEBHOOK_PATH));
         cpu.locate();
+        profiler = ServerProfiler.of(knobs.serverProfileDir(), cpu.server());
         printMemory("after start");
+        memory.start(cpu.server());
 
         boolean[] accepting = {false};
         phase("warm-up", () -> accepting[0] = warmUp());
@@ -172,25 +227,45 @@ public final class InvoicePathBenchmark {
             System.out.println(BillingServer.messagesLogTail(60));
             return;
         }
-        phase("ingest: charge.refunded", () -> ingest("charge.refunded", "stored as ignored, no background work",
+        phase("intake-rates", this::intakeAtFixedRates);
+        phase("ingest-payout-paid", () -> ingest(PURE_INTAKE_TYPE, "no handler takes it: stored as ignored, no background work",
                 knobs.ingestRequests()));
-        phase("ingest: invoice.finalized", () -> {
+        phase("ingest-invoice-finalized", () -> {
             ingest("invoice.finalized", "each one queues render + store + email", knobs.finalizedRequests());
             printMemory("end of invoice.finalized ingest (backlog in memory)");
-            drain("invoice.finalized backlog", knobs.drainSeconds(), true);
         });
+        phase("drain", () -> drain("invoice.finalized backlog", knobs.drainSeconds(), true));
         TestComponents.mailbox().clear();
-        phase("webhook → email", this::endToEnd);
+        phase("webhook-to-email", this::endToEnd);
         printMemory("end");
+        memory.stop();
+        memory.print();
         printResidentMemory();
+        phase("ready-time", this::readyTime);
     }
 
-    private static void phase(String name, Runnable body) {
+    /** An event type no handler takes: verified, parsed and stored as ignored, nothing else. */
+    static final String PURE_INTAKE_TYPE = "payout.paid";
+
+    private ServerProfiler profiler = ServerProfiler.NONE;
+
+    private void phase(String name, Runnable body) {
+        String load;
+        try {
+            load = String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException | RuntimeException e) {
+            load = "?";
+        }
+        System.out.printf(Locale.ROOT, "%n[phase %s: starts %s, load average %s (1/5/15 min)]%n", name,
+                java.time.LocalTime.now(java.time.ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + " UTC", load);
+        profiler.begin(name);
         try {
             body.run();
         } catch (RuntimeException | Error e) {
             System.out.println("!! phase '" + name + "' could not be measured: " + e);
             e.printStackTrace(System.out);
+        } finally {
+            profiler.end(name);
         }
     }
 
@@ -198,9 +273,9 @@ public final class InvoicePathBenchmark {
 
     /** Returns whether the worker accepted the warm-up events. */
     private boolean warmUp() {
-        System.out.printf(Locale.ROOT, "%n-- warm-up: %d charge.refunded + %d invoice.finalized, %d senders --%n",
-                knobs.warmupRequests(), knobs.warmupRequests() / 4, knobs.concurrency());
-        Load refunds = load(bodies("charge.refunded", knobs.warmupRequests()), 120);
+        System.out.printf(Locale.ROOT, "%n-- warm-up: %d %s + %d invoice.finalized, %d senders --%n",
+                knobs.warmupRequests(), PURE_INTAKE_TYPE, knobs.warmupRequests() / 4, knobs.concurrency());
+        Load refunds = load(bodies(PURE_INTAKE_TYPE, knobs.warmupRequests()), 120);
         Load finalized = load(bodies("invoice.finalized", knobs.warmupRequests() / 4), 120);
         System.out.printf(Locale.ROOT, "warm-up answered %d + %d requests (%d not 200)%n", refunds.completed(),
                 finalized.completed(), refunds.notOk() + finalized.notOk());
@@ -345,6 +420,163 @@ public final class InvoicePathBenchmark {
                 firstFailure.get());
     }
 
+    // --- Pure intake at fixed offered rates (open loop) ---
+
+    /**
+     * Posts {@link #PURE_INTAKE_TYPE} events at each fixed rate for a set time, open loop: request i
+     * leaves at start + i/rate whatever happened to the earlier ones, and its latency counts from that
+     * scheduled time (so a stall of the server or of this sender shows in the latency instead of
+     * quietly lowering the load). Each rate is run unmeasured for a few seconds first.
+     */
+    private void intakeAtFixedRates() {
+        System.out.printf(Locale.ROOT, "%n-- pure intake (%s: verify, parse, store as ignored) at fixed offered rates, open loop --%n",
+                PURE_INTAKE_TYPE);
+        CpuMeter.Sample idleStart = cpu.sample();
+        sleep(5000);
+        CpuMeter.Sample idleEnd = cpu.sample();
+        double idleWall = seconds(idleEnd.wallNanos() - idleStart.wallNanos());
+        double idleServerPerSecond = (idleEnd.server() - idleStart.server()) / idleWall;
+        System.out.printf(Locale.ROOT, "server JVM idle: %.1f ms CPU per second (timers, GC, JIT leftovers), measured over %.0f s;"
+                + " \"above idle\" subtracts it%n", 1000 * idleServerPerSecond, idleWall);
+        System.out.printf(Locale.ROOT, "%8s %6s %9s | %8s %8s %8s %8s %8s | %6s | %10s %10s %10s %10s | %s%n",
+                "offered", "sent", "answered", "p50", "p90", "p99", "p99.9", "max", "not200",
+                "server CPU", "above idle", "PostgreSQL", "bench JVM", "load (1 min)");
+        for (int rate : knobs.intakeRates()) {
+            openLoop(rate, 3);
+            OpenLoopResult r = openLoop(rate, knobs.intakeRateSeconds());
+            double wall = seconds(r.after().wallNanos() - r.before().wallNanos());
+            double server = r.after().server() - r.before().server();
+            double postgres = r.after().postgres() - r.before().postgres();
+            double self = r.after().self() - r.before().self();
+            long answered = r.latencies().getTotalCount();
+            double perRequest = answered == 0 ? Double.NaN : 1000 * server / answered;
+            double aboveIdle = answered == 0 ? Double.NaN : 1000 * (server - idleServerPerSecond * wall) / answered;
+            Histogram h = r.latencies();
+            System.out.printf(Locale.ROOT, "%5d/s %6d %7.0f/s | %8s %8s %8s %8s %8s | %6d | %7.2f ms %7.2f ms %7.2f ms %7.2f ms | %s%s%n",
+                    rate, r.sent(), answered / Math.max(r.sendSeconds(), 0.001),
+                    ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                    ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), r.notOk(),
+                    perRequest, aboveIdle, answered == 0 ? Double.NaN : 1000 * postgres / answered,
+                    answered == 0 ? Double.NaN : 1000 * self / answered, loadAverage(),
+                    r.maxSendLagMicros() > 5_000 ? String.format(Locale.ROOT, " (sender fell behind by up to %s)", ms(r.maxSendLagMicros())) : "");
+            if (r.firstFailure() != null) {
+                System.out.println("  first failure: " + r.firstFailure());
+            }
+        }
+        System.out.println("latency: from the scheduled send time to the whole answer (includes any wait for a connection);"
+                + " CPU: per answered request over the measured window");
+    }
+
+    record OpenLoopResult(int sent, double sendSeconds, Histogram latencies, int notOk, long maxSendLagMicros,
+                          String firstFailure, CpuMeter.Sample before, CpuMeter.Sample after) {
+    }
+
+    private OpenLoopResult openLoop(int rate, int seconds) {
+        List<byte[]> bodies = bodies(PURE_INTAKE_TYPE, Math.max(1, rate * seconds));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        ConcurrentHistogram latencies = new ConcurrentHistogram(HISTOGRAM_MAX_MICROS, 3);
+        AtomicInteger notOk = new AtomicInteger();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>(bodies.size());
+        long period = 1_000_000_000L / rate;
+        long maxLag = 0;
+        CpuMeter.Sample before = cpu.sample();
+        long start = System.nanoTime();
+        for (int i = 0; i < bodies.size(); i++) {
+            long scheduled = start + i * period;
+            long now;
+            while ((now = System.nanoTime()) < scheduled) {
+                LockSupport.parkNanos(scheduled - now);
+            }
+            maxLag = Math.max(maxLag, (now - scheduled) / 1000);
+            byte[] body = bodies.get(i);
+            HttpRequest request = HttpRequest.newBuilder(webhookUri)
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .header("Stripe-Signature", signer.header(body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+                latencies.recordValue(Math.min((System.nanoTime() - scheduled) / 1000, HISTOGRAM_MAX_MICROS));
+                if (error != null || response.statusCode() != 200) {
+                    notOk.incrementAndGet();
+                    firstFailure.compareAndSet(null, error != null ? error.toString()
+                            : response.statusCode() + " " + abbreviate(response.body()));
+                }
+                return null;
+            }));
+        }
+        double sendSeconds = seconds(System.nanoTime() - start);
+        try {
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            firstFailure.compareAndSet(null, "not all answers within 60 s: " + e);
+        }
+        CpuMeter.Sample after = cpu.sample();
+        return new OpenLoopResult(bodies.size(), sendSeconds, latencies, notOk.get(), maxLag, firstFailure.get(), before, after);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    // --- Server ready time ---
+
+    /**
+     * Stops the server and times {@code server start} until {@code /health/ready} answers 200
+     * (polled every 50 ms), with the database already migrated, as in a rolling restart.
+     */
+    private void readyTime() {
+        System.out.printf(Locale.ROOT, "%n-- server ready time: `server start` until /health/ready answers 200 (polled every 50 ms) --%n");
+        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        URI ready = URI.create(BillingServer.url(BillingServer.READY_PATH));
+        for (int i = 0; i < knobs.readySamples(); i++) {
+            BillingServer.stopServer();
+            String load = loadAverage();
+            AtomicLong readyAt = new AtomicLong();
+            long start = System.nanoTime();
+            Thread poller = new Thread(() -> {
+                long deadline = start + Duration.ofSeconds(240).toNanos();
+                while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+                    try {
+                        HttpResponse<Void> answer = probe.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).GET().build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (answer.statusCode() == 200) {
+                            readyAt.set(System.nanoTime());
+                            return;
+                        }
+                    } catch (IOException e) {
+                        // not listening yet
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-ready-probe");
+            poller.setDaemon(true);
+            poller.start();
+            BillingServer.startServer();
+            long scriptDone = System.nanoTime();
+            try {
+                poller.join(Duration.ofSeconds(240).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            System.out.printf(Locale.ROOT, "start %d: ready after %.1f s (`server start` returned after %.1f s); load %s at the stop%n",
+                    i + 1, readyAt.get() == 0 ? Double.NaN : seconds(readyAt.get() - start), seconds(scriptDone - start), load);
+        }
+    }
+
     // --- Background work ---
 
     private long pendingWork() {
@@ -375,8 +607,8 @@ public final class InvoicePathBenchmark {
                     pending > 0 ? " — " + pending + " STILL PENDING (bound reached)" : "");
             return;
         }
-        System.out.printf(Locale.ROOT, "%n-- drain of the %s (render + store + email, RENDER_CONCURRENCY=%s) --%n", what,
-                BillingServer.env("RENDER_CONCURRENCY"));
+        System.out.printf(Locale.ROOT, "%n-- drain of the %s (render + store + email, RENDER_CONCURRENCY=%s, WORK_CONCURRENCY=%s) --%n",
+                what, BillingServer.env("RENDER_CONCURRENCY"), workConcurrency());
         System.out.printf(Locale.ROOT, "%d items pending at start; %d done in %.1f s → %.1f invoices/s%s%n", pendingAtStart,
                 worked, took, worked / Math.max(took, 0.001),
                 pending > 0 ? "; " + pending + " STILL PENDING after the " + maxSeconds + " s bound (the next phase is skewed)" : "");
@@ -600,6 +832,147 @@ public final class InvoicePathBenchmark {
             System.out.printf(Locale.ROOT, "server JVM resident memory: now %s, peak %s (-Xmx512m from liberty/jvm.options)%n", rss, peak);
         } catch (IOException e) {
             // not Linux: no /proc
+        }
+    }
+
+    // --- Memory peaks over the whole run ---
+
+    /**
+     * The server's peak heap from its GC log, and its resident memory sampled from /proc four times a
+     * second from start to the end of the measured phases (asking the server itself, /metrics, would
+     * add to the CPU being measured); the kernel's own high-water mark (VmHWM) is printed beside it.
+     */
+    private static final class MemoryPeaks {
+        private volatile boolean running;
+        private Thread sampler;
+        private final AtomicLong rssPeakKb = new AtomicLong();
+        private Optional<ProcessHandle> server = Optional.empty();
+
+        void start(Optional<ProcessHandle> server) {
+            this.server = server;
+            running = true;
+            sampler = new Thread(() -> {
+                while (running) {
+                    statusKb("VmRSS:").ifPresent(kb -> rssPeakKb.accumulateAndGet(kb, Math::max));
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-memory-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        /** The most heap in use before any collection, from the server's GC log: the true peak, at GC granularity. */
+        private Optional<Long> heapPeakMiB() {
+            if (server.isEmpty()) {
+                return Optional.empty();
+            }
+            Path log = GC_LOG_DIR.resolve("gc-" + server.get().pid() + ".log");
+            try (Stream<String> lines = Files.lines(log)) {
+                return lines.map(GC_HEAP::matcher).filter(Matcher::find).map(m -> Long.parseLong(m.group(1)))
+                        .max(Long::compare);
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+
+        void stop() {
+            running = false;
+            if (sampler != null) {
+                sampler.interrupt();
+            }
+        }
+
+        void print() {
+            System.out.printf(Locale.ROOT, "%npeak over every phase above: server heap in use %s (the most before any"
+                            + " collection, from its GC log; -Xmx512m), resident %.0f MiB (sampled 4×/s), %s (kernel high-water mark, VmHWM)%n",
+                    heapPeakMiB().map(m -> m + " MiB").orElse("?"), rssPeakKb.get() / 1024.0,
+                    statusKb("VmHWM:").map(kb -> String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0)).orElse("?"));
+        }
+
+        private Optional<Long> statusKb(String field) {
+            if (server.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(server.get().pid()), "status"))) {
+                    if (line.startsWith(field)) {
+                        return Optional.of(Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+            return Optional.empty();
+        }
+    }
+
+    // --- Profiling the server (optional) ---
+
+    /**
+     * With {@code -Dbench.server.profile=DIR}, one Java Flight Recorder recording of the server per
+     * phase ({@code DIR/<phase>.jfr}, JFR's {@code profile} settings), started and stopped with
+     * {@code jcmd}, so each phase's profile holds that phase alone. Read them with
+     * {@code JfrHotspots} (scripts/bench-profile.sh) or JDK Mission Control.
+     */
+    private static class ServerProfiler {
+        static final ServerProfiler NONE = new ServerProfiler(null, 0);
+
+        private final Path dir;
+        private final long pid;
+
+        private ServerProfiler(Path dir, long pid) {
+            this.dir = dir;
+            this.pid = pid;
+        }
+
+        static ServerProfiler of(String dir, Optional<ProcessHandle> server) {
+            if (dir.isEmpty() || server.isEmpty()) {
+                return NONE;
+            }
+            try {
+                Files.createDirectories(Path.of(dir));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ServerProfiler profiler = new ServerProfiler(Path.of(dir).toAbsolutePath(), server.get().pid());
+            // deeper stacks than JFR's default 64 frames: EE call chains are long
+            profiler.jcmd("JFR.configure", "stackdepth=256");
+            System.out.println("profiling the server per phase into " + profiler.dir);
+            return profiler;
+        }
+
+        void begin(String phase) {
+            if (dir != null) {
+                jcmd("JFR.start", "name=" + phase, "settings=profile");
+            }
+        }
+
+        void end(String phase) {
+            if (dir != null) {
+                jcmd("JFR.stop", "name=" + phase, "filename=" + dir.resolve(phase + ".jfr"));
+            }
+        }
+
+        private void jcmd(String... command) {
+            List<String> args = new ArrayList<>();
+            args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+            args.add(Long.toString(pid));
+            args.addAll(List.of(command));
+            try {
+                Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    System.out.println("(jcmd " + String.join(" ", command) + " failed: " + abbreviate(output) + ")");
+                }
+            } catch (IOException e) {
+                System.out.println("(jcmd " + String.join(" ", command) + " failed: " + e + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import jdk.jfr.consumer.RecordingFile;
  * samples under a few phases of an html2pdf conversion. Java 17's {@code jfr} tool has no such view.
  *
  * <pre>
- * java -cp CLASSPATH com.adventive.billing.bench.JfrHotspots recording.jfr [rows] [thread-name-prefix]
+ * java -cp CLASSPATH com.adventive.billing.bench.JfrHotspots recording.jfr [rows] [thread-name-prefix] [method-on-stack-prefix]
  * </pre>
  */
 public final class JfrHotspots {
@@ -65,6 +65,8 @@ public final class JfrHotspots {
         Path file = Path.of(args[0]);
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 25;
         String threadPrefix = args.length > 2 ? args[2] : "main";
+        // only samples with a method of this name (prefix, e.g. a class) on the stack: one code path of a server
+        String onStack = args.length > 3 ? args[3] : "";
 
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
@@ -85,8 +87,11 @@ public final class JfrHotspots {
             if (stack == null || stack.getFrames().isEmpty()) {
                 continue;
             }
-            samples++;
             List<RecordedFrame> frames = stack.getFrames();
+            if (!onStack.isEmpty() && frames.stream().noneMatch(f -> name(f).startsWith(onStack))) {
+                continue;
+            }
+            samples++;
             String top = name(frames.get(0));
             self.merge(top, 1, Integer::sum);
             selfPackage.merge(packageOf(frames.get(0)), 1, Integer::sum);
@@ -103,7 +108,8 @@ public final class JfrHotspots {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%s: %d execution samples on threads %s*%n", file.getFileName(), samples, threadPrefix);
+        System.out.printf(Locale.ROOT, "%s: %d execution samples on threads %s*%s%n", file.getFileName(), samples, threadPrefix,
+                onStack.isEmpty() ? "" : " with " + onStack + "* on the stack");
         if (samples == 0) {
             return;
         }

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * PDF renders in flight and the most seen at once, published as metrics. Every render runs under a
  * {@link RenderPermits} permit and is counted only once it holds one, so the peak shows the cap holding
- * for queue work and operators' renders together.
+ * for queue work and operators' renders together. {@link #measure} takes the permit for the render
+ * alone: the caller's bucket and SMTP steps before and after it run without one.
  */
 @ApplicationScoped
 public class RenderGauge {

@@ -14,13 +14,14 @@ import java.util.function.Supplier;
 /**
  * The render cap, shared by every caller: at most RENDER_CONCURRENCY PDFs render at once, whether
  * the queue's workers or operators ({@code POST /admin/render-pdf}, {@code /admin/resend-invoice})
- * asked for them. The queue's activation spec caps its own workers at the same number; this also
- * holds the operators' HTTP threads to it, so the two together never exceed the cap.
+ * asked for them. This is the only thing that bounds renders: the queue works up to WORK_CONCURRENCY
+ * items at once (the activation spec in server.xml), and each holds a permit only while its PDF
+ * renders, not while it loads the invoice, stores the PDF or waits on SMTP. The cap exists for CPU
+ * and memory (a long invoice's render allocates tens of MB), which only the render itself needs.
  *
- * <p>Queue work waits for a permit (its items are already capped and would otherwise just be
- * retried). An operator's call waits a bounded time ({@link #holding}) and is refused with
- * {@link BusyException} when it expires. A thread that holds a permit may render again without
- * taking a second one.
+ * <p>Queue work waits for a permit (its items would otherwise just be retried). An operator's call
+ * waits a bounded time ({@link #holding}) and is refused with {@link BusyException} when it expires.
+ * A thread that holds a permit may render again without taking a second one.
  */
 @ApplicationScoped
 public class RenderPermits {
@@ -42,7 +43,7 @@ public class RenderPermits {
 
     @PostConstruct
     void sizeFromSettings() {
-        // read at start, like the activation spec's maxConcurrency that takes the same value
+        // read at start: a changed RENDER_CONCURRENCY applies from the next start, like every server-level setting
         size(settings.renderConcurrency());
     }
 

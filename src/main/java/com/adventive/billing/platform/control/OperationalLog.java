@@ -5,11 +5,13 @@ import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.entity.OperationalEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -20,6 +22,9 @@ import java.util.logging.Logger;
 @ApplicationScoped
 @RetriedOnTransientConflict
 public class OperationalLog {
+
+    /** Made once: {@code Json.createObjectBuilder} looks the JSON provider up through a ServiceLoader on every call. */
+    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     private static final Logger LOG = Logger.getLogger("billing.events");
     private static final int MAX_DETAIL = 4000;
@@ -36,7 +41,7 @@ public class OperationalLog {
     }
 
     private static String logLine(OperationalContext context, String eventType, String detail) {
-        JsonObjectBuilder line = Json.createObjectBuilder().add("event", eventType);
+        JsonObjectBuilder line = JSON.createObjectBuilder().add("event", eventType);
         addIfPresent(line, "event_id", context.stripeEventId());
         addIfPresent(line, "invoice_id", context.stripeInvoiceId());
         addIfPresent(line, "acct_id", context.acctId());

@@ -10,7 +10,7 @@ import com.adventive.billing.webhook.entity.EventEnvelope;
 import com.adventive.billing.work.boundary.WorkQueueSender;
 import com.stripe.exception.SignatureVerificationException;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -41,6 +41,8 @@ public class StripeWebhookResource {
     private static final int BUSY_RETRY_AFTER_SECONDS = 5;
     private static final int STORAGE_RETRY_AFTER_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(StripeWebhookResource.class.getName());
+    /** Looked up once: {@code Json.createObjectBuilder()} looks the provider up again on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     SignatureVerifier verifier;
@@ -140,7 +142,7 @@ public class StripeWebhookResource {
     }
 
     private static Response accepted(EventEnvelope envelope, String disposition) {
-        String body = Json.createObjectBuilder()
+        String body = JSON.createObjectBuilder()
                 .add("received", true)
                 .add("id", envelope.id())
                 .add("disposition", disposition)

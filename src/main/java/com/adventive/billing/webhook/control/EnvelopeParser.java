@@ -6,17 +6,24 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Reads the event envelope from the raw body; refuses anything that is not a Stripe event. */
 public final class EnvelopeParser {
 
     private static final Pattern TYPE = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+){1,5}");
+    /**
+     * Made once: {@code Json.createReader} looks the JSON provider up through a ServiceLoader on every
+     * call, which was a fifth of a webhook's server CPU in the intake profile (docs/benchmarks.md).
+     */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private EnvelopeParser() {
     }
@@ -40,7 +47,7 @@ public final class EnvelopeParser {
     }
 
     public static JsonObject readObject(String body) throws MalformedEventException {
-        try (var reader = Json.createReader(new StringReader(body))) {
+        try (var reader = READERS.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new MalformedEventException("body is JSON but not an object");

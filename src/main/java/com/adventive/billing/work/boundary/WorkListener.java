@@ -14,8 +14,9 @@ import java.util.logging.Logger;
 
 /**
  * Works items off the render queue. How many run at once is set by the activation spec
- * (RENDER_CONCURRENCY in server.xml), not here. No container transaction: each step commits on its
- * own, and retries are driven by the work item's state, not by JMS redelivery.
+ * (WORK_CONCURRENCY in server.xml), not here; how many of those render at once is RenderPermits'
+ * RENDER_CONCURRENCY. No container transaction: each step commits on its own, and retries are driven
+ * by the work item's state, not by JMS redelivery.
  */
 @MessageDriven(name = "WorkListener")
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
