@@ -8,6 +8,8 @@ import org.jboss.shrinkwrap.api.Archive;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Liberty's managed container ({@code arquillian-liberty-managed-jakarta}) with two changes for this
@@ -22,6 +24,16 @@ import java.nio.file.Files;
  * process the container launched, so the harness stops whatever runs at the end.
  */
 public final class SharedWarLibertyContainer extends WLPManagedContainer {
+
+    /**
+     * After a test kills the server, the container's JMX client warns every few seconds that its
+     * connection is gone until the run ends; that is expected here. Held, so the level stays set.
+     */
+    private static final Logger JMX_CLIENT_LOG = Logger.getLogger("javax.management.remote.misc");
+
+    static {
+        JMX_CLIENT_LOG.setLevel(Level.SEVERE);
+    }
 
     private Archive<?> deployed;
     private ProtocolMetaData deployedMetaData;
