@@ -17,17 +17,21 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The worker under test: one Open Liberty server per test run, started by the first test class
- * that needs it and shared by the rest, configured through {@code server.env} to use the
- * {@link TestComponents}. Tests may stop, kill, start and reconfigure it mid-test; the next test
- * class then gets the standard configuration back (a restart, only if something was changed) and
- * the shared state reset ({@link SharedState}).
+ * The worker under test: one Open Liberty server per test run, shared by every {@link BillingIT}
+ * class, configured through its environment to use the {@link TestComponents}. In the integration
+ * tests Arquillian's Liberty managed container starts it (with the environment failsafe gives the
+ * test JVM, which {@link #prepareForContainer} checks against the standard configuration here) and
+ * deploys the war into it; the benchmarks, outside Arquillian, have it started here. Tests may stop,
+ * kill, start and reconfigure it mid-test through this class (its own small harness, {@link
+ * LibertyProcess}); the next test class then gets the standard configuration back (a restart, only
+ * if something was changed) and the shared state reset ({@link SharedState}).
  *
  * <p>All state is static (JUnit creates extension instances freely); see {@link BillingIT}.
  */
@@ -72,16 +76,23 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
         SharedState.resetForNextClass();
     }
 
-    /** Starts the server unless it already runs with the standard configuration. */
+    /**
+     * Starts the server unless it already runs with the standard configuration (as Arquillian's
+     * container started it, or as the last restart left it), and waits until it is ready.
+     */
     public static synchronized void ensureStandardServer() {
         prepareOnce();
         if (standardStartFailure != null) {
             throw new AssertionError("The server failed to start earlier in this run", standardStartFailure);
         }
-        if (ready && liberty.isAlive() && currentEnv.equals(standardEnv)) {
-            return;
-        }
         try {
+            if (liberty.isAlive() && currentEnv.equals(standardEnv)) {
+                if (!ready) {
+                    awaitReady();
+                    ready = true;
+                }
+                return;
+            }
             restartWith(standardEnv);
         } catch (AssertionError | RuntimeException e) {
             standardStartFailure = e instanceof AssertionError a ? a : new AssertionError(e.getMessage(), e);
@@ -274,6 +285,54 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
         return liberty.messagesTail(lines);
     }
 
+    // --- Arquillian's container ---
+
+    /** Names of variables that Liberty's launcher or the worker would read, besides the standard configuration. */
+    private static final List<String> FOREIGN_SETTING_PREFIXES = List.of(
+            "STRIPE_", "BILLING_", "BUCKET_", "SMTP_", "MAIL_", "WORK_", "RENDER_", "SELLER_", "ADMIN_", "CF_ACCESS_",
+            "USAGE_", "DUNNING_", "INVOICE_", "WLP_", "JVM_ARGS", "LOG_DIR", "LOG_FILE", "VARIABLE_SOURCE_DIRS",
+            "IBM_JAVA_OPTIONS", "OPENJ9_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+    /**
+     * Called by Arquillian's container ({@link SharedWarLibertyContainer}) just before it launches the
+     * server: the components are up, the server will get exactly the standard configuration (the test
+     * JVM's environment, which it inherits, holds it and nothing else the worker reads), its
+     * server.env does not override any of it, and no server of that name is left over from an aborted run.
+     */
+    static synchronized void prepareForContainer() {
+        if (!ContainerEnvironment.active()) {
+            throw new IllegalStateException("Arquillian's container starts the test server only under failsafe"
+                    + " (system property " + ContainerEnvironment.SERVER_NAME_PROPERTY + "): run mvn verify");
+        }
+        prepareOnce();
+        Map<String, String> inherited = System.getenv();
+        List<String> mismatches = new ArrayList<>();
+        standardEnv.forEach((key, value) -> {
+            if (!value.equals(inherited.get(key))) {
+                mismatches.add(key + ": the harness wants '" + value + "', the environment has '" + inherited.get(key) + "'");
+            }
+        });
+        inherited.keySet().stream()
+                .filter(key -> !standardEnv.containsKey(key))
+                .filter(key -> FOREIGN_SETTING_PREFIXES.stream().anyMatch(key::startsWith))
+                .forEach(key -> mismatches.add(key + ": set in the build's environment; the test server would inherit it"
+                        + " (unset it, or add it to failsafe's excludedEnvironmentVariables)"));
+        if (!mismatches.isEmpty()) {
+            throw new IllegalStateException("The environment the test server inherits is not the standard test"
+                    + " configuration (failsafe's environmentVariables in pom.xml vs BillingServer):\n  "
+                    + String.join("\n  ", mismatches));
+        }
+        liberty.useEnvironment(standardEnv);
+        liberty.refuseSettingsInServerEnv();
+        if (liberty.isAlive()) {
+            // Left over from an aborted run: Arquillian would refuse to start beside it.
+            liberty.stop();
+            if (liberty.isAlive()) {
+                liberty.kill();
+            }
+        }
+    }
+
     // --- Internals ---
 
     private static void prepareOnce() {
@@ -283,29 +342,41 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
         TestComponents.start();
         Path target = HarnessDirs.targetDir();
         Path wlp = Paths.get(System.getProperty("liberty.wlp.dir", target.resolve("liberty/wlp").toString()));
-        String serverName = System.getProperty("liberty.server.name", "billingServer");
+        boolean containerManaged = ContainerEnvironment.active();
+        String serverName = containerManaged
+                ? ContainerEnvironment.serverName()
+                : System.getProperty("liberty.server.name", "billingServer");
         Path war = Paths.get(System.getProperty("billing.war", target.resolve("billing-worker.war").toString()));
 
         LibertyProcess server = new LibertyProcess(wlp, serverName, target.resolve("it-work/liberty-commands.log"));
-        if (server.isAlive()) {
-            // Left over from an aborted run: it would serve the old configuration on our port.
-            server.stop();
-            if (server.isAlive()) {
-                server.kill();
-            }
-        }
         secretsDir = HarnessDirs.fresh("secrets");
         standardEnv = Collections.unmodifiableMap(standardEnvironment(secretsDir));
         currentEnv = standardEnv;
-        server.deploy(war);
+        if (!containerManaged) {
+            // The benchmarks: no Arquillian, the harness deploys and starts the server itself.
+            if (server.isAlive()) {
+                // Left over from an aborted run: it would serve the old configuration on our port.
+                server.stop();
+                if (server.isAlive()) {
+                    server.kill();
+                }
+            }
+            server.deploy(war);
+        }
         liberty = server;
         TestComponents.stopBeforeComponents(BillingServer::shutdownServer);
     }
 
+    /** A port the run's environment assigns (Arquillian's runs), else a free one (the benchmarks). */
+    private static String port(String key) {
+        int assigned = ContainerEnvironment.port(key);
+        return Integer.toString(assigned != 0 ? assigned : LoopbackPorts.free());
+    }
+
     private static Map<String, String> standardEnvironment(Path secrets) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("HTTP_PORT", Integer.toString(LoopbackPorts.free()));
-        env.put("HTTPS_PORT", Integer.toString(LoopbackPorts.free()));
+        env.put("HTTP_PORT", port("HTTP_PORT"));
+        env.put("HTTPS_PORT", port("HTTPS_PORT"));
         env.put("BILLING_DB_KIND", "postgresql");
         env.put("BILLING_DB_HOST", "localhost");
         env.put("BILLING_DB_PORT", Integer.toString(TestComponents.db().port()));

@@ -63,14 +63,14 @@ public final class Bucket {
                 .build();
     }
 
-    static Bucket launch(Path dataDir) {
+    /** {@code port} 0: s3proxy picks one. Every later start reuses the port the worker was configured with. */
+    static Bucket launch(Path dataDir, int port) {
         Properties properties = new Properties();
         properties.setProperty(FilesystemConstants.PROPERTY_BASEDIR, dataDir.toString());
         BlobStoreContext blobStore = ContextBuilder.newBuilder("filesystem")
                 .overrides(properties)
                 .build(BlobStoreContext.class);
-        // Port 0 the first time; every later start reuses the port the worker was configured with.
-        Bucket bucket = new Bucket(blobStore, startProxy(blobStore, 0));
+        Bucket bucket = new Bucket(blobStore, startProxy(blobStore, port));
         bucket.client.createBucket(b -> b.bucket(NAME));
         return bucket;
     }

@@ -38,10 +38,10 @@ public final class Db {
         this.port = postgres.getPort();
     }
 
-    static Db launch(Path dataDir) {
+    /** {@code port} 0: zonky picks one. Every later start reuses the port the worker was configured with. */
+    static Db launch(Path dataDir, int port) {
         try {
-            // Port 0 (zonky picks one) the first time; every later start reuses the port the worker was configured with.
-            EmbeddedPostgres postgres = startPostgres(dataDir, 0);
+            EmbeddedPostgres postgres = startPostgres(dataDir, port);
             try (Connection c = postgres.getPostgresDatabase().getConnection();
                  Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + DATABASE);

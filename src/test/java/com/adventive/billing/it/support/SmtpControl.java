@@ -35,9 +35,9 @@ public final class SmtpControl {
         this.port = port;
     }
 
-    static SmtpControl launch() {
-        // GreenMail's own "dynamic port" support differs between versions; a port we picked is certain.
-        SmtpControl smtp = new SmtpControl(LoopbackPorts.free());
+    /** {@code port} 0: a free one. GreenMail's own "dynamic port" support differs between versions; a port we picked is certain. */
+    static SmtpControl launch(int port) {
+        SmtpControl smtp = new SmtpControl(port != 0 ? port : LoopbackPorts.free());
         smtp.start();
         return smtp;
     }

@@ -50,11 +50,12 @@ public final class StripeApiStub {
         this.pager = pager;
     }
 
-    static StripeApiStub launch() {
+    /** {@code port} 0: WireMock picks one. */
+    static StripeApiStub launch(int port) {
         StripeListPager pager = new StripeListPager();
         WireMockServer server = new WireMockServer(options()
                 .bindAddress("127.0.0.1")
-                .dynamicPort()
+                .port(port)
                 .extensions(pager));
         server.start();
         StripeApiStub stub = new StripeApiStub(server, pager);

@@ -50,10 +50,10 @@ public final class TestComponents implements BeforeAllCallback, ParameterResolve
         Path workDir = HarnessDirs.fresh("components");
         Deque<Runnable> startedSoFar = new ArrayDeque<>();
         try {
-            Db db = started(startedSoFar, () -> Db.launch(workDir.resolve("postgres")), d -> quietly(d::shutdown));
-            SmtpControl smtp = started(startedSoFar, SmtpControl::launch, s -> s.shutdown());
-            Bucket bucket = started(startedSoFar, () -> Bucket.launch(workDir.resolve("s3")), b -> b.shutdown());
-            StripeApiStub stripe = started(startedSoFar, StripeApiStub::launch, s -> s.wireMock().stop());
+            Db db = started(startedSoFar, () -> Db.launch(workDir.resolve("postgres"), ContainerEnvironment.port("BILLING_DB_PORT")), d -> quietly(d::shutdown));
+            SmtpControl smtp = started(startedSoFar, () -> SmtpControl.launch(ContainerEnvironment.port("SMTP_PORT")), s -> s.shutdown());
+            Bucket bucket = started(startedSoFar, () -> Bucket.launch(workDir.resolve("s3"), ContainerEnvironment.port("BUCKET_ENDPOINT")), b -> b.shutdown());
+            StripeApiStub stripe = started(startedSoFar, () -> StripeApiStub.launch(ContainerEnvironment.port("STRIPE_API_BASE")), s -> s.wireMock().stop());
             running = new Running(workDir, db, smtp, new Mailbox(smtp), bucket, stripe);
         } catch (RuntimeException e) {
             // Leave nothing behind (PostgreSQL is a separate process) when one component fails.
