@@ -165,6 +165,8 @@ public class AdminAccountsResource {
             }
         } catch (JsonException e) {
             // answered below
+        } catch (RuntimeException e) {
+            // Parsson refuses input nested deeper than its limit (1,000) with a plain RuntimeException: answered below.
         }
         throw problem(400, "invalid_body", "expected a JSON object like " + BODY_EXAMPLE);
     }

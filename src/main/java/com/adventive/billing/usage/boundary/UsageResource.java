@@ -72,6 +72,9 @@ public class UsageResource {
             parsed = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             throw BillingProblem.badRequest("invalid_usage", "the body is not JSON");
+        } catch (RuntimeException e) {
+            // Parsson refuses input nested deeper than its limit (1,000) with a plain RuntimeException.
+            throw BillingProblem.badRequest("invalid_usage", "the body is not JSON that can be read (nested too deeply?)");
         }
         if (!(parsed instanceof JsonObject object)) {
             throw BillingProblem.badRequest("invalid_usage", "the body must be a record or {\"records\":[…]}");

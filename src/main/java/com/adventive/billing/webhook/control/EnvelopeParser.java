@@ -47,17 +47,21 @@ public final class EnvelopeParser {
     }
 
     public static JsonObject readObject(String body) throws MalformedEventException {
+        JsonValue value;
         try (var reader = READERS.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new MalformedEventException("body is JSON but not an object");
-            }
-            return value.asJsonObject();
+            value = reader.readValue();
         } catch (JsonParsingException e) {
             throw new MalformedEventException("body is not valid JSON");
         } catch (JsonException e) {
             throw new MalformedEventException("body cannot be read as JSON");
+        } catch (RuntimeException e) {
+            // Parsson refuses input nested deeper than its limit (1,000) with a plain RuntimeException.
+            throw new MalformedEventException("body cannot be read as JSON (nested too deeply?)");
         }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new MalformedEventException("body is JSON but not an object");
+        }
+        return value.asJsonObject();
     }
 
     private static String objectId(JsonObject event) {
