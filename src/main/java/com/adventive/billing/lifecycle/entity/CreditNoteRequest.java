@@ -1,5 +1,6 @@
 package com.adventive.billing.lifecycle.entity;
 
+import com.adventive.billing.platform.entity.SentOnceToStripe;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -15,7 +16,7 @@ import java.time.LocalDateTime;
  */
 @Entity
 @Table(name = "credit_note_request")
-public class CreditNoteRequest {
+public class CreditNoteRequest extends SentOnceToStripe {
 
     public static final String PENDING = "pending";
     public static final String ISSUED = "issued";
@@ -46,8 +47,6 @@ public class CreditNoteRequest {
 
     private String memo;
 
-    private String state;
-
     @Column(name = "stripe_credit_note_id")
     private String stripeCreditNoteId;
 
@@ -67,17 +66,12 @@ public class CreditNoteRequest {
     @Column(name = "issued_at")
     private LocalDateTime issuedAt;
 
-    @Column(name = "send_attempts")
-    private int sendAttempts;
-
-    @Column(name = "last_error")
-    private String lastError;
-
     protected CreditNoteRequest() {
     }
 
     public CreditNoteRequest(String requestKey, String stripeInvoiceId, String acctId, Long amount, String linesJson,
                              String reason, String memo, String requestedBy, LocalDateTime now) {
+        super(PENDING);
         this.requestKey = requestKey;
         this.stripeInvoiceId = stripeInvoiceId;
         this.acctId = acctId;
@@ -87,36 +81,20 @@ public class CreditNoteRequest {
         this.memo = memo;
         this.requestedBy = requestedBy;
         this.requestedAt = now;
-        this.state = PENDING;
     }
 
     /** The first attempt's start is what Stripe's idempotency window counts from. */
     public void sendStarting() {
-        sendAttempts++;
+        countAttempt();
     }
 
     public void issued(String creditNoteId, String number, Long total, String currency, LocalDateTime now) {
-        state = ISSUED;
+        confirmed(ISSUED);
         stripeCreditNoteId = creditNoteId;
         creditNoteNumber = number;
         this.total = total;
         this.currency = currency;
         issuedAt = now;
-        lastError = null;
-    }
-
-    public void sendFailed(String error) {
-        lastError = error;
-    }
-
-    public void failed(String error) {
-        state = FAILED;
-        lastError = error;
-    }
-
-    public void outcomeUnknown(String why) {
-        state = OUTCOME_UNKNOWN;
-        lastError = why;
     }
 
     public Long id() { return id; }
@@ -127,7 +105,6 @@ public class CreditNoteRequest {
     public String linesJson() { return linesJson; }
     public String reason() { return reason; }
     public String memo() { return memo; }
-    public String state() { return state; }
     public String stripeCreditNoteId() { return stripeCreditNoteId; }
     public String creditNoteNumber() { return creditNoteNumber; }
     public Long total() { return total; }
@@ -135,6 +112,4 @@ public class CreditNoteRequest {
     public String requestedBy() { return requestedBy; }
     public LocalDateTime requestedAt() { return requestedAt; }
     public LocalDateTime issuedAt() { return issuedAt; }
-    public int sendAttempts() { return sendAttempts; }
-    public String lastError() { return lastError; }
 }

@@ -7,6 +7,10 @@ import com.stripe.exception.StripeException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class StripeInvoiceListing {
 
     public static final long PAGE_SIZE = 100;
+    private static final long MAX_WAIT_MILLIS = 60_000;
 
     @Inject
     StripeGateway stripe;
@@ -49,22 +54,25 @@ public class StripeInvoiceListing {
     /** The page after {@code startingAfter} (null: the first), retried on 429 with backoff. */
     public InvoicePage page(long createdFrom, long createdTo, String startingAfter, Counter counter)
             throws StripeException, InterruptedException {
-        long wait = settings.reconcileStripeBackoffMillis();
-        int retries = settings.reconcileStripeMaxRetries();
-        for (int attempt = 0; ; attempt++) {
-            counter.call();
-            try {
-                InvoicePage page = stripe.listInvoicesPage(createdFrom, createdTo, startingAfter, PAGE_SIZE);
-                counter.needed();
-                return page;
-            } catch (StripeException e) {
-                if (!isRateLimited(e) || attempt >= retries) {
-                    throw e;
-                }
-                counter.throttled.incrementAndGet();
-                Thread.sleep(wait);
-                wait = Math.min(wait * 2, 60_000);
-            }
+        Retry retry = Retry.of("reconcile-invoice-page", RetryConfig.custom()
+                .maxAttempts(settings.reconcileStripeMaxRetries() + 1)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.reconcileStripeBackoffMillis(), 2.0,
+                        MAX_WAIT_MILLIS))
+                .retryOnException(e -> e instanceof StripeException stripeError && isRateLimited(stripeError))
+                .failAfterMaxAttempts(false)
+                .build());
+        retry.getEventPublisher().onRetry(event -> counter.throttled.incrementAndGet());
+        try {
+            InvoicePage page = retry.executeCallable(() -> {
+                counter.call();
+                return stripe.listInvoicesPage(createdFrom, createdTo, startingAfter, PAGE_SIZE);
+            });
+            counter.needed();
+            return page;
+        } catch (StripeException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("listing invoices failed: " + e.getMessage(), e);
         }
     }
 

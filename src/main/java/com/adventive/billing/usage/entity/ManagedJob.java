@@ -1,5 +1,6 @@
 package com.adventive.billing.usage.entity;
 
+import com.adventive.billing.platform.entity.SentOnceToStripe;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -16,7 +17,7 @@ import java.time.LocalDateTime;
  */
 @Entity
 @Table(name = "managed_job")
-public class ManagedJob {
+public class ManagedJob extends SentOnceToStripe {
 
     /** Written down, the InvoiceItem not (yet) confirmed by Stripe. */
     public static final String PENDING = "pending";
@@ -49,8 +50,6 @@ public class ManagedJob {
     @Column(name = "idempotency_key")
     private String idempotencyKey;
 
-    private String state;
-
     @Column(name = "stripe_invoice_item_id")
     private String stripeInvoiceItemId;
 
@@ -63,20 +62,15 @@ public class ManagedJob {
     @Column(name = "send_started_at")
     private LocalDateTime sendStartedAt;
 
-    @Column(name = "send_attempts")
-    private int sendAttempts;
-
     @Column(name = "created_in_stripe_at")
     private LocalDateTime createdInStripeAt;
-
-    @Column(name = "last_error")
-    private String lastError;
 
     protected ManagedJob() {
     }
 
     public ManagedJob(String jobId, String acctId, String stripeCustomerId, String description, long amount,
                       String currency, String idempotencyKey, String createdBy, LocalDateTime now) {
+        super(PENDING);
         this.jobId = jobId;
         this.acctId = acctId;
         this.stripeCustomerId = stripeCustomerId;
@@ -86,7 +80,6 @@ public class ManagedJob {
         this.idempotencyKey = idempotencyKey;
         this.createdBy = createdBy;
         this.createdAt = now;
-        this.state = PENDING;
     }
 
     /** Whether a repeated request asks for the same job; anything else is a conflict, not a retry. */
@@ -98,28 +91,13 @@ public class ManagedJob {
         if (sendStartedAt == null) {
             sendStartedAt = now;
         }
-        sendAttempts++;
+        countAttempt();
     }
 
     public void created(String invoiceItemId, LocalDateTime now) {
-        state = CREATED;
+        confirmed(CREATED);
         stripeInvoiceItemId = invoiceItemId;
         createdInStripeAt = now;
-        lastError = null;
-    }
-
-    public void sendFailed(String error) {
-        lastError = error;
-    }
-
-    public void failed(String error) {
-        state = FAILED;
-        lastError = error;
-    }
-
-    public void outcomeUnknown(String why) {
-        state = OUTCOME_UNKNOWN;
-        lastError = why;
     }
 
     public Long id() { return id; }
@@ -130,12 +108,9 @@ public class ManagedJob {
     public long amount() { return amount; }
     public String currency() { return currency; }
     public String idempotencyKey() { return idempotencyKey; }
-    public String state() { return state; }
     public String stripeInvoiceItemId() { return stripeInvoiceItemId; }
     public String createdBy() { return createdBy; }
     public LocalDateTime createdAt() { return createdAt; }
     public LocalDateTime sendStartedAt() { return sendStartedAt; }
-    public int sendAttempts() { return sendAttempts; }
     public LocalDateTime createdInStripeAt() { return createdInStripeAt; }
-    public String lastError() { return lastError; }
 }

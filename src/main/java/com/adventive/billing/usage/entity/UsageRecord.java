@@ -1,5 +1,6 @@
 package com.adventive.billing.usage.entity;
 
+import com.adventive.billing.platform.entity.SentOnceToStripe;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -16,7 +17,7 @@ import java.time.LocalDateTime;
  */
 @Entity
 @Table(name = "usage_record")
-public class UsageRecord {
+public class UsageRecord extends SentOnceToStripe {
 
     /** Stored, not yet known to Stripe. */
     public static final String RECORDED = "recorded";
@@ -69,8 +70,6 @@ public class UsageRecord {
     @Column(name = "meter_timestamp")
     private long meterTimestamp;
 
-    private String state;
-
     @Column(name = "recorded_at")
     private LocalDateTime recordedAt;
 
@@ -80,17 +79,11 @@ public class UsageRecord {
     @Column(name = "send_started_at")
     private LocalDateTime sendStartedAt;
 
-    @Column(name = "send_attempts")
-    private int sendAttempts;
-
     @Column(name = "reported_at")
     private LocalDateTime reportedAt;
 
     @Column(name = "stripe_response")
     private String stripeResponse;
-
-    @Column(name = "last_error")
-    private String lastError;
 
     @Column(name = "entry_kind")
     private String entryKind = KIND_RECORD;
@@ -102,6 +95,7 @@ public class UsageRecord {
 
     public UsageRecord(UsageKey key, long quantity, LocalDateTime occurredAt, String stripeCustomerId,
                        String eventName, long meterTimestamp, String recordedBy, LocalDateTime now) {
+        super(RECORDED);
         this.acctId = key.acctId();
         this.period = key.period();
         this.metric = key.metric();
@@ -114,8 +108,6 @@ public class UsageRecord {
         this.meterTimestamp = meterTimestamp;
         this.recordedBy = recordedBy;
         this.recordedAt = now;
-        this.state = RECORDED;
-        this.sendAttempts = 0;
     }
 
     /**
@@ -129,7 +121,7 @@ public class UsageRecord {
         entry.entryKind = KIND_ADJUSTMENT;
         entry.reason = reason;
         if (signedQuantity < 0) {
-            entry.state = CREDIT_DUE;
+            entry.moveTo(CREDIT_DUE);
         }
         return entry;
     }
@@ -139,28 +131,13 @@ public class UsageRecord {
         if (sendStartedAt == null) {
             sendStartedAt = now;
         }
-        sendAttempts++;
+        countAttempt();
     }
 
     public void reported(String response, LocalDateTime now) {
-        state = REPORTED;
+        confirmed(REPORTED);
         stripeResponse = response;
         reportedAt = now;
-        lastError = null;
-    }
-
-    public void sendFailed(String error) {
-        lastError = error;
-    }
-
-    public void failed(String error) {
-        state = FAILED;
-        lastError = error;
-    }
-
-    public void outcomeUnknown(String why) {
-        state = OUTCOME_UNKNOWN;
-        lastError = why;
     }
 
     public Long id() { return id; }
@@ -174,14 +151,11 @@ public class UsageRecord {
     public String eventName() { return eventName; }
     public String meterIdentifier() { return meterIdentifier; }
     public long meterTimestamp() { return meterTimestamp; }
-    public String state() { return state; }
     public LocalDateTime recordedAt() { return recordedAt; }
     public String recordedBy() { return recordedBy; }
     public LocalDateTime sendStartedAt() { return sendStartedAt; }
-    public int sendAttempts() { return sendAttempts; }
     public LocalDateTime reportedAt() { return reportedAt; }
     public String stripeResponse() { return stripeResponse; }
-    public String lastError() { return lastError; }
     public String entryKind() { return entryKind; }
     public String reason() { return reason; }
 }
