@@ -11,6 +11,7 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -106,10 +107,21 @@ class DatabaseDownAtStartIT {
             try (Stream<Path> emails = Files.list(outbox)) {
                 assertEquals(1, emails.filter(p -> p.toString().endsWith(".eml")).count(), "its email in the outbox");
             }
+            // The daily reconciliation's persistent timer lives in the database: it is set up once it is back.
+            Await.until(Duration.ofMinutes(1), () -> logSays(worker, "daily reconciliation timer created (persistent, 06:00 UTC)"),
+                    "the daily reconciliation timer set up after the database returned");
         } finally {
             if (postgres != null) {
                 postgres.close();
             }
+        }
+    }
+
+    private static boolean logSays(StandaloneWorker worker, String text) {
+        try {
+            return Files.readString(worker.messagesLog()).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 

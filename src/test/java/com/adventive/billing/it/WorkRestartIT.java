@@ -43,7 +43,9 @@ class WorkRestartIT {
 
     @BeforeAll
     static void longLease() {
-        BillingServer.restart(Map.of("WORK_LEASE_SECONDS", Integer.toString(LEASE_SECONDS)));
+        // as many items at once as renders, so the kill finds exactly that many held mid-run
+        BillingServer.restart(Map.of("WORK_LEASE_SECONDS", Integer.toString(LEASE_SECONDS),
+                "WORK_CONCURRENCY", Integer.toString(BillingServer.renderConcurrency())));
     }
 
     @AfterEach

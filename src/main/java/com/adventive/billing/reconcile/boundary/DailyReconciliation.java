@@ -9,7 +9,6 @@ import com.adventive.billing.reconcile.entity.ReconciliationReport;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ScheduleExpression;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -32,6 +31,12 @@ import java.util.logging.Logger;
  * was down runs once at the next start. Any drift raises {@code reconciliation_drift} (the
  * reconciliation does that); a clean run records {@code reconciliation_clean}.
  *
+ * <p>The timer is created here, not declared with {@code @Schedule}: Liberty creates automatic
+ * persistent timers while the module starts and fails the whole application when the database is
+ * down at that moment, and the worker must come up without its database (readiness says not ready)
+ * and recover on its own. So the timers are set up at start, and while the database is away a
+ * non-persistent retry sets them up when it is back.
+ *
  * <p>{@code RECONCILE_SCHEDULE} (seconds minutes hours, e.g. {@code "*&#47;20 * *"}) adds a
  * persistent calendar timer with that schedule, for tests and for operators who want more frequent
  * runs; the daily 06:00 run stays.
@@ -42,7 +47,10 @@ import java.util.logging.Logger;
 public class DailyReconciliation {
 
     private static final Logger LOG = Logger.getLogger(DailyReconciliation.class.getName());
+    static final String DAILY_INFO = "daily-reconciliation";
     static final String CONFIGURED_INFO = "reconcile-schedule:";
+    static final String SET_UP_INFO = "reconcile-timers-set-up";
+    static final Duration SET_UP_RETRY = Duration.ofSeconds(15);
 
     @Inject
     Reconciliation reconciliation;
@@ -56,20 +64,42 @@ public class DailyReconciliation {
     @Resource
     TimerService timers;
 
-    @Schedule(hour = "6", minute = "0", timezone = "UTC", persistent = true, info = "daily-reconciliation")
-    void daily() {
-        reconcileLastClosedPeriod();
+    /** 06:00:00 UTC, every day. */
+    static ScheduleExpression dailySchedule() {
+        return new ScheduleExpression().second("0").minute("0").hour("6")
+                .dayOfMonth("*").month("*").dayOfWeek("*").year("*").timezone("UTC");
     }
 
-    /** The configured extra schedule's timer fires here. */
-    @Timeout
-    void configured(Timer timer) {
-        reconcileLastClosedPeriod();
+    /** Persistent: kept in the database, run once across instances, caught up after downtime. */
+    static TimerConfig dailyTimerConfig() {
+        return new TimerConfig(DAILY_INFO, true);
     }
 
     @PostConstruct
     void atStart() {
-        scheduleFromConfiguration();
+        setUpTimers();
+    }
+
+    @Timeout
+    void fired(Timer timer) {
+        if (SET_UP_INFO.equals(timer.getInfo())) {
+            setUpTimers();
+            return;
+        }
+        reconcileLastClosedPeriod();
+    }
+
+    /** The persistent timers live in the database: when it is away, try again shortly (a non-persistent timer needs none). */
+    void setUpTimers() {
+        try {
+            ensureDailyTimer();
+            scheduleFromConfiguration();
+        } catch (RuntimeException e) {
+            LOG.warning("reconciliation timers not set up yet (the database may be away), next try in "
+                    + SET_UP_RETRY.toSeconds() + " s: " + e);
+            timers.createSingleActionTimer(SET_UP_RETRY.toMillis(), new TimerConfig(SET_UP_INFO, false));
+            return;
+        }
         try {
             reconciliation.resumeInterrupted();
         } catch (RuntimeException e) {
@@ -78,35 +108,51 @@ public class DailyReconciliation {
         }
     }
 
-    void scheduleFromConfiguration() {
-        try {
-            Optional<String> schedule = settings.optional(com.adventive.billing.platform.control.Settings.RECONCILE_SCHEDULE);
-            String wanted = schedule.map(s -> CONFIGURED_INFO + s).orElse(null);
-            boolean present = false;
-            for (Timer timer : timers.getTimers()) {
-                Object info = timer.getInfo();
-                if (info instanceof String text && text.startsWith(CONFIGURED_INFO)) {
-                    if (text.equals(wanted)) {
-                        present = true;
-                    } else {
-                        timer.cancel();
-                    }
-                }
+    private void ensureDailyTimer() {
+        for (Timer timer : timers.getTimers()) {
+            if (DAILY_INFO.equals(timer.getInfo())) {
+                LOG.info("daily reconciliation timer present (persistent, 06:00 UTC), next " + timer.getNextTimeout());
+                return;
             }
-            if (wanted != null && !present) {
-                String[] fields = schedule.get().trim().split("\\s+");
-                if (fields.length != 3) {
-                    throw new IllegalArgumentException("RECONCILE_SCHEDULE must be 'seconds minutes hours', got '"
-                            + schedule.get() + "'");
-                }
-                ScheduleExpression expression = new ScheduleExpression().second(fields[0]).minute(fields[1])
-                        .hour(fields[2]).timezone("UTC");
-                timers.createCalendarTimer(expression, new TimerConfig(wanted, true));
-                LOG.info("reconciliation also runs on the configured schedule " + schedule.get() + " (UTC)");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "RECONCILE_SCHEDULE could not be applied; the daily 06:00 UTC run stays", e);
         }
+        Timer created = timers.createCalendarTimer(dailySchedule(), dailyTimerConfig());
+        LOG.info("daily reconciliation timer created (persistent, 06:00 UTC), next " + created.getNextTimeout());
+    }
+
+    /** Database failures leave as exceptions (set up again later); a malformed schedule is logged and skipped. */
+    void scheduleFromConfiguration() {
+        Optional<String> schedule = settings.optional(com.adventive.billing.platform.control.Settings.RECONCILE_SCHEDULE);
+        String wanted = schedule.map(s -> CONFIGURED_INFO + s).orElse(null);
+        boolean present = false;
+        for (Timer timer : timers.getTimers()) {
+            Object info = timer.getInfo();
+            if (info instanceof String text && text.startsWith(CONFIGURED_INFO)) {
+                if (text.equals(wanted)) {
+                    present = true;
+                } else {
+                    timer.cancel();
+                }
+            }
+        }
+        if (wanted == null || present) {
+            return;
+        }
+        String[] fields = schedule.get().trim().split("\\s+");
+        if (fields.length != 3) {
+            LOG.warning("RECONCILE_SCHEDULE must be 'seconds minutes hours', got '" + schedule.get()
+                    + "'; the daily 06:00 UTC run stays");
+            return;
+        }
+        ScheduleExpression expression = new ScheduleExpression().second(fields[0]).minute(fields[1])
+                .hour(fields[2]).timezone("UTC");
+        try {
+            timers.createCalendarTimer(expression, new TimerConfig(wanted, true));
+        } catch (IllegalArgumentException e) {
+            LOG.warning("RECONCILE_SCHEDULE '" + schedule.get() + "' is not a schedule (" + e.getMessage()
+                    + "); the daily 06:00 UTC run stays");
+            return;
+        }
+        LOG.info("reconciliation also runs on the configured schedule " + schedule.get() + " (UTC)");
     }
 
     void reconcileLastClosedPeriod() {
