@@ -1,6 +1,8 @@
 package com.adventive.billing.it;
 
 import com.adventive.billing.it.support.BillingIT;
+import com.adventive.billing.it.support.StripeApiStub;
+import com.adventive.billing.it.support.StripeInvoiceList;
 import com.adventive.billing.it.support.Db;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,7 +156,9 @@ class AdminPathSpellingIT {
     }
 
     @Test
-    void withCredentialsTheCanonicalPathStillWorksAndNoSpellingAnswers5xx() {
+    void withCredentialsTheCanonicalPathStillWorksAndNoSpellingAnswers5xx(StripeApiStub stripe) {
+        // /admin/reconcile lists the period's Stripe invoices: an empty period, so the answer is about the path
+        StripeInvoiceList.serve(stripe, java.util.List.of(), 100);
         assertEquals(200, operator.get("/admin/work?state=failed").statusCode());
         String id = "CF-Access-Client-Id: " + operator.clientId();
         String secret = "CF-Access-Client-Secret: " + operator.secret();
