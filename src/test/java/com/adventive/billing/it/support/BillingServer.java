@@ -246,6 +246,12 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
     public static int workMaxAttempts() { return Integer.parseInt(env("WORK_MAX_ATTEMPTS")); }
     public static int renderConcurrency() { return Integer.parseInt(env("RENDER_CONCURRENCY")); }
 
+    /** How many work items the server runs at once: WORK_CONCURRENCY, else server.xml's default (8). */
+    public static synchronized int workConcurrency() {
+        String setting = currentEnv == null ? null : currentEnv.get("WORK_CONCURRENCY");
+        return setting == null ? 8 : Integer.parseInt(setting);
+    }
+
     // --- Secrets directory (one file per key, read by the worker on every lookup) ---
 
     public static synchronized Path secretsDir() {
