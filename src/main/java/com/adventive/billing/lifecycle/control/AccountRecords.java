@@ -6,6 +6,7 @@ import com.adventive.billing.lifecycle.entity.CopyOrder;
 import com.adventive.billing.lifecycle.entity.CustomerSnapshot;
 import com.adventive.billing.lifecycle.entity.ObjectCopy;
 import com.adventive.billing.lifecycle.entity.StripeCustomer;
+import com.adventive.billing.lifecycle.entity.StripeObjectRecord;
 import com.adventive.billing.lifecycle.entity.SubscriptionSnapshot;
 import com.adventive.billing.platform.control.Clock;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import jakarta.transaction.Transactional;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Stores customers and subscriptions copy by copy, each step in its own short transaction. Two
@@ -33,45 +35,38 @@ public class AccountRecords {
     public enum Applied { STORED, UNCHANGED, STALE }
 
     public Applied customer(CustomerSnapshot copy, ObjectCopy from) {
-        StripeCustomer row = em.find(StripeCustomer.class, copy.customerId());
-        boolean created = row == null;
-        if (created) {
-            row = new StripeCustomer(copy.customerId());
-        }
-        CopyOrder order = row.compare(copy, from);
-        if (order != CopyOrder.NEWER) {
-            return order == CopyOrder.SAME ? Applied.UNCHANGED : Applied.STALE;
-        }
-        row.replaceWith(copy, accountOf(copy.customerId(), copy.metadataAcctId()), from, Clock.nowUtc());
-        if (created) {
-            em.persist(row);
-        }
-        em.flush();
-        return Applied.STORED;
+        return apply(StripeCustomer.class, copy.customerId(), () -> new StripeCustomer(copy.customerId()), copy, from,
+                () -> accountOf(copy.customerId(), copy.metadataAcctId()));
     }
 
     /** Without Stripe to ask: a copy of the same moment settles by a fixed rule; an older one changes nothing. */
     public Applied customerWithoutStripe(CustomerSnapshot copy, ObjectCopy from) {
-        StripeCustomer row = em.find(StripeCustomer.class, copy.customerId());
-        if (row == null || !row.settlesTieFor(copy, from)) {
-            return Applied.UNCHANGED;
-        }
-        row.replaceWith(copy, accountOf(copy.customerId(), copy.metadataAcctId()), from, Clock.nowUtc());
-        em.flush();
-        return Applied.STORED;
+        return applyWithoutStripe(StripeCustomer.class, copy.customerId(), copy, from,
+                () -> accountOf(copy.customerId(), copy.metadataAcctId()));
     }
 
     public Applied subscription(SubscriptionSnapshot copy, ObjectCopy from) {
-        AccountSubscription row = em.find(AccountSubscription.class, copy.subscriptionId());
+        return apply(AccountSubscription.class, copy.subscriptionId(), () -> new AccountSubscription(copy.subscriptionId()),
+                copy, from, () -> accountOf(copy.customerId(), copy.metadataAcctId()));
+    }
+
+    public Applied subscriptionWithoutStripe(SubscriptionSnapshot copy, ObjectCopy from) {
+        return applyWithoutStripe(AccountSubscription.class, copy.subscriptionId(), copy, from,
+                () -> accountOf(copy.customerId(), copy.metadataAcctId()));
+    }
+
+    private <C, R extends StripeObjectRecord<C>> Applied apply(Class<R> type, String id, Supplier<R> fresh, C copy,
+                                                              ObjectCopy from, Supplier<String> resolvedAcctId) {
+        R row = em.find(type, id);
         boolean created = row == null;
         if (created) {
-            row = new AccountSubscription(copy.subscriptionId());
+            row = fresh.get();
         }
         CopyOrder order = row.compare(copy, from);
         if (order != CopyOrder.NEWER) {
             return order == CopyOrder.SAME ? Applied.UNCHANGED : Applied.STALE;
         }
-        row.replaceWith(copy, accountOf(copy.customerId(), copy.metadataAcctId()), from, Clock.nowUtc());
+        row.replaceWith(copy, resolvedAcctId.get(), from, Clock.nowUtc());
         if (created) {
             em.persist(row);
         }
@@ -79,12 +74,13 @@ public class AccountRecords {
         return Applied.STORED;
     }
 
-    public Applied subscriptionWithoutStripe(SubscriptionSnapshot copy, ObjectCopy from) {
-        AccountSubscription row = em.find(AccountSubscription.class, copy.subscriptionId());
+    private <C, R extends StripeObjectRecord<C>> Applied applyWithoutStripe(Class<R> type, String id, C copy,
+                                                                           ObjectCopy from, Supplier<String> resolvedAcctId) {
+        R row = em.find(type, id);
         if (row == null || !row.settlesTieFor(copy, from)) {
             return Applied.UNCHANGED;
         }
-        row.replaceWith(copy, accountOf(copy.customerId(), copy.metadataAcctId()), from, Clock.nowUtc());
+        row.replaceWith(copy, resolvedAcctId.get(), from, Clock.nowUtc());
         em.flush();
         return Applied.STORED;
     }
@@ -94,15 +90,9 @@ public class AccountRecords {
      * {@code since}: an address older than the invoice itself is already on the invoice.
      */
     public Optional<String> emailSince(String acctId, LocalDateTime since) {
-        BillingAccount account = em.find(BillingAccount.class, acctId);
-        List<StripeCustomer> customers = account != null && account.stripeCustomerId() != null
-                ? Optional.ofNullable(em.find(StripeCustomer.class, account.stripeCustomerId())).stream().toList()
-                : em.createQuery("SELECT c FROM StripeCustomer c WHERE c.acctId = :acct ORDER BY c.asOf DESC",
-                        StripeCustomer.class).setParameter("acct", acctId).setMaxResults(1).getResultList();
-        return customers.stream()
+        return customerOfAccount(acctId)
                 .filter(c -> c.email() != null && (since == null || !c.asOf().isBefore(since)))
-                .map(StripeCustomer::email)
-                .findFirst();
+                .map(StripeCustomer::email);
     }
 
     public Optional<StripeCustomer> customerOfAccount(String acctId) {

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "account_subscription")
-public class AccountSubscription {
+public class AccountSubscription implements StripeObjectRecord<SubscriptionSnapshot> {
 
     @Id
     @Column(name = "stripe_subscription_id")
@@ -67,6 +67,7 @@ public class AccountSubscription {
         this.stripeSubscriptionId = stripeSubscriptionId;
     }
 
+    @Override
     public CopyOrder compare(SubscriptionSnapshot copy, ObjectCopy from) {
         if (SubscriptionSnapshot.CANCELED.equals(status) && !copy.canceled()) {
             return CopyOrder.SAME;
@@ -77,6 +78,7 @@ public class AccountSubscription {
         return CopyOrder.of(asOf, StripeCustomer.utc(from), sameContent(copy));
     }
 
+    @Override
     public void replaceWith(SubscriptionSnapshot copy, String resolvedAcctId, ObjectCopy from, LocalDateTime now) {
         stripeCustomerId = copy.customerId() != null ? copy.customerId() : stripeCustomerId;
         acctId = resolvedAcctId != null ? resolvedAcctId : acctId;
@@ -95,6 +97,7 @@ public class AccountSubscription {
      * Without Stripe to ask, two different copies of the same moment are settled by a fixed rule
      * (the greater content), so the outcome still does not depend on their order.
      */
+    @Override
     public boolean settlesTieFor(SubscriptionSnapshot copy, ObjectCopy from) {
         return StripeCustomer.utc(from).equals(asOf) && fingerprint(copy).compareTo(fingerprint()) > 0;
     }

@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "stripe_customer")
-public class StripeCustomer {
+public class StripeCustomer implements StripeObjectRecord<CustomerSnapshot> {
 
     @Id
     @Column(name = "stripe_customer_id")
@@ -49,11 +49,13 @@ public class StripeCustomer {
         this.stripeCustomerId = stripeCustomerId;
     }
 
+    @Override
     public CopyOrder compare(CustomerSnapshot copy, ObjectCopy from) {
         return CopyOrder.of(asOf, utc(from), Objects.equals(email, copy.email()));
     }
 
     /** Takes the copy as the customer's current state; {@code acctId} is the account it resolves to now. */
+    @Override
     public void replaceWith(CustomerSnapshot copy, String resolvedAcctId, ObjectCopy from, LocalDateTime now) {
         email = copy.email();
         acctId = resolvedAcctId != null ? resolvedAcctId : acctId;
@@ -67,6 +69,7 @@ public class StripeCustomer {
      * Without Stripe to ask, two different copies of the same moment are settled by a fixed rule
      * (the greater email), so the outcome still does not depend on the order they arrived in.
      */
+    @Override
     public boolean settlesTieFor(CustomerSnapshot copy, ObjectCopy from) {
         return utc(from).equals(asOf) && compareNullable(copy.email(), email) > 0;
     }
