@@ -29,7 +29,6 @@ import com.nimbusds.jwt.SignedJWT;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -110,16 +109,6 @@ class ReliabilityBadInputIT {
      * instead of a problem (docs/reliability.md, findings).
      */
     private static final String BY_THE_CONTAINER = "(refused by Liberty)";
-
-    /**
-     * Rows that show a bug not fixed yet (docs/reliability.md, findings): while the worker still
-     * answers them with a 5xx, the row is reported as skipped with the reason instead of failing
-     * every build; once fixed, the row is checked like any other.
-     */
-    private static final Map<String, String> KNOWN_BUGS = Map.of(
-            "render-pdf body nested 100,000 arrays deep",
-            "a JSON-P entity (JsonObject parameter) nested deeper than Parsson's 1,000 levels is answered 500 "
-                    + "internal_server_error by JAX-RS instead of 400");
 
     /** What a case may add to the tables (all zero unless it is a request that should be kept). */
     record Stored(int events, int work, int usage, int accounts) {
@@ -355,6 +344,9 @@ class ReliabilityBadInputIT {
         table.put("render-pdf body nested 100,000 arrays deep", new Case(() -> admin("POST", "/admin/render-pdf",
                 "{\"invoice_id\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"), 400, "invalid_request",
                 Stored.NOTHING, null));
+        table.put("resend-invoice body nested 100,000 objects deep", new Case(() -> admin("POST", "/admin/resend-invoice",
+                "{\"invoice_id\":" + "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000) + "}"), 400, "invalid_request",
+                Stored.NOTHING, null));
         table.put("account with SQL as customer id", new Case(() -> admin("PUT", "/admin/accounts/acct_Reliability000003",
                 "{\"stripe_customer_id\":\"cus_'; DROP TABLE billing_account;--\",\"billed_by\":\"stripe\"}"),
                 400, "invalid_stripe_customer_id", Stored.NOTHING, null));
@@ -375,8 +367,6 @@ class ReliabilityBadInputIT {
         RawHttp.Response answer = row.request().get();
         String what = name + " → " + answer.status() + " " + abbreviated(answer.body());
         System.out.println("[reliability bad input] " + what);
-        Assumptions.assumeFalse(KNOWN_BUGS.containsKey(name) && answer.status() >= 500,
-                () -> "known bug, not fixed yet: " + KNOWN_BUGS.get(name));
         assertEquals(row.status(), answer.status(), what);
         if (BY_THE_CONTAINER.equals(row.code())) {
             assertTrue(answer.body().contains("<html") || answer.body().contains("<!DOCTYPE"), what);
