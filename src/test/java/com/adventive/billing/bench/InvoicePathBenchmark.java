@@ -94,7 +94,9 @@ public final class InvoicePathBenchmark {
                     intProperty("bench.ingest.finalized.requests", 1000),
                     intProperty("bench.ingest.seconds", 60),
                     intProperty("bench.ingest.concurrency", 8),
-                    intProperty("bench.ingest.warmup", 400),
+                    // The first minute of traffic is mostly the JIT compiling the request path (C2 threads
+                    // were most of the server's CPU at 100 events/s after 400): warm it properly.
+                    intProperty("bench.ingest.warmup", 4000),
                     intProperty("bench.drain.seconds", 240),
                     intProperty("bench.e2e.samples", 30),
                     intProperty("bench.e2e.warmups", 5),
@@ -273,15 +275,20 @@ public final class InvoicePathBenchmark {
 
     /** Returns whether the worker accepted the warm-up events. */
     private boolean warmUp() {
+        int invoices = Math.min(100, knobs.warmupRequests() / 4);
         System.out.printf(Locale.ROOT, "%n-- warm-up: %d %s + %d invoice.finalized, %d senders --%n",
-                knobs.warmupRequests(), PURE_INTAKE_TYPE, knobs.warmupRequests() / 4, knobs.concurrency());
+                knobs.warmupRequests(), PURE_INTAKE_TYPE, invoices, knobs.concurrency());
+        CpuMeter.Sample before = cpu.sample();
         Load refunds = load(bodies(PURE_INTAKE_TYPE, knobs.warmupRequests()), 120);
-        Load finalized = load(bodies("invoice.finalized", knobs.warmupRequests() / 4), 120);
+        Load finalized = load(bodies("invoice.finalized", invoices), 120);
         System.out.printf(Locale.ROOT, "warm-up answered %d + %d requests (%d not 200)%n", refunds.completed(),
                 finalized.completed(), refunds.notOk() + finalized.notOk());
         refunds.printFirstFailure();
         finalized.printFirstFailure();
         drain("warm-up work", 120, false);
+        CpuMeter.Sample after = cpu.sample();
+        System.out.printf(Locale.ROOT, "warm-up: server JVM %.1f s CPU, of which the JIT compiler threads %.1f s%n",
+                after.server() - before.server(), after.jit() - before.jit());
         return refunds.statuses().getOrDefault(200, 0) > 0 && finalized.statuses().getOrDefault(200, 0) > 0;
     }
 
@@ -438,9 +445,9 @@ public final class InvoicePathBenchmark {
         double idleServerPerSecond = (idleEnd.server() - idleStart.server()) / idleWall;
         System.out.printf(Locale.ROOT, "server JVM idle: %.1f ms CPU per second (timers, GC, JIT leftovers), measured over %.0f s;"
                 + " \"above idle\" subtracts it%n", 1000 * idleServerPerSecond, idleWall);
-        System.out.printf(Locale.ROOT, "%8s %6s %9s | %8s %8s %8s %8s %8s | %6s | %10s %10s %10s %10s | %s%n",
+        System.out.printf(Locale.ROOT, "%8s %6s %9s | %8s %8s %8s %8s %8s | %6s | %10s %10s %10s %10s %10s | %s%n",
                 "offered", "sent", "answered", "p50", "p90", "p99", "p99.9", "max", "not200",
-                "server CPU", "above idle", "PostgreSQL", "bench JVM", "load (1 min)");
+                "server CPU", "above idle", "JIT", "PostgreSQL", "bench JVM", "load (1 min)");
         for (int rate : knobs.intakeRates()) {
             openLoop(rate, 3);
             OpenLoopResult r = openLoop(rate, knobs.intakeRateSeconds());
@@ -448,15 +455,17 @@ public final class InvoicePathBenchmark {
             double server = r.after().server() - r.before().server();
             double postgres = r.after().postgres() - r.before().postgres();
             double self = r.after().self() - r.before().self();
+            double jit = r.after().jit() - r.before().jit();
             long answered = r.latencies().getTotalCount();
             double perRequest = answered == 0 ? Double.NaN : 1000 * server / answered;
             double aboveIdle = answered == 0 ? Double.NaN : 1000 * (server - idleServerPerSecond * wall) / answered;
             Histogram h = r.latencies();
-            System.out.printf(Locale.ROOT, "%5d/s %6d %7.0f/s | %8s %8s %8s %8s %8s | %6d | %7.2f ms %7.2f ms %7.2f ms %7.2f ms | %s%s%n",
+            System.out.printf(Locale.ROOT, "%5d/s %6d %7.0f/s | %8s %8s %8s %8s %8s | %6d | %7.2f ms %7.2f ms %7.2f ms %7.2f ms %7.2f ms | %s%s%n",
                     rate, r.sent(), answered / Math.max(r.sendSeconds(), 0.001),
                     ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
                     ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), r.notOk(),
-                    perRequest, aboveIdle, answered == 0 ? Double.NaN : 1000 * postgres / answered,
+                    perRequest, aboveIdle, answered == 0 ? Double.NaN : 1000 * jit / answered,
+                    answered == 0 ? Double.NaN : 1000 * postgres / answered,
                     answered == 0 ? Double.NaN : 1000 * self / answered, loadAverage(),
                     r.maxSendLagMicros() > 5_000 ? String.format(Locale.ROOT, " (sender fell behind by up to %s)", ms(r.maxSendLagMicros())) : "");
             if (r.firstFailure() != null) {
@@ -464,7 +473,8 @@ public final class InvoicePathBenchmark {
             }
         }
         System.out.println("latency: from the scheduled send time to the whole answer (includes any wait for a connection);"
-                + " CPU: per answered request over the measured window");
+                + " CPU: per answered request over the measured window; JIT: the part of the server's CPU spent compiling"
+                + " (included in server CPU)");
     }
 
     record OpenLoopResult(int sent, double sendSeconds, Histogram latencies, int notOk, long maxSendLagMicros,
@@ -986,7 +996,8 @@ public final class InvoicePathBenchmark {
     private static final class CpuMeter {
         private static final double JIFFY = 0.01; // USER_HZ is 100 on Linux
 
-        record Sample(long wallNanos, double server, double postgres, double self, double machineBusy) {
+        /** CPU seconds so far; {@code jit} is the part of {@code server} spent in its C1/C2 compiler threads. */
+        record Sample(long wallNanos, double server, double postgres, double self, double machineBusy, double jit) {
         }
 
         private Optional<ProcessHandle> server = Optional.empty();
@@ -1013,7 +1024,38 @@ public final class InvoicePathBenchmark {
         Sample sample() {
             return new Sample(System.nanoTime(), cpuSeconds(server.stream()),
                     cpuSeconds(postmaster.stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))),
-                    cpuSeconds(Stream.of(ProcessHandle.current())), machineBusySeconds());
+                    cpuSeconds(Stream.of(ProcessHandle.current())), machineBusySeconds(), compilerThreadSeconds());
+        }
+
+        /**
+         * CPU of the server's JIT compiler threads (Linux names them "C1 CompilerThre…"/"C2 …"), from
+         * /proc: what a phase's server CPU owes to compiling rather than to the requests. Threads the
+         * JVM retired meanwhile drop out of the sum, so this is a lower bound.
+         */
+        private double compilerThreadSeconds() {
+            if (server.isEmpty()) {
+                return Double.NaN;
+            }
+            Path tasks = Path.of("/proc", Long.toString(server.get().pid()), "task");
+            long ticks = 0;
+            try (Stream<Path> threads = Files.list(tasks)) {
+                for (Path thread : threads.toList()) {
+                    try {
+                        if (!Files.readString(thread.resolve("comm")).matches("(?s)C[12] Compiler.*")) {
+                            continue;
+                        }
+                        String stat = Files.readString(thread.resolve("stat"));
+                        // fields after the ")" that closes the thread name: utime and stime are the 12th and 13th
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended between the listing and the read
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+            return ticks * JIFFY;
         }
 
         void print(Sample before, Sample after, long units, String unit) {
@@ -1027,9 +1069,11 @@ public final class InvoicePathBenchmark {
             System.out.printf(Locale.ROOT, "CPU in %.1f s on %d cores: machine %.0f%% busy; server JVM %.1f s, PostgreSQL %.1f s,"
                             + " bench JVM (senders+stubs) %.1f s, other %.1f s%n", wall, cores,
                     100 * machine / Math.max(wall * cores, 0.001), server, postgres, self, other);
+            double jit = after.jit() - before.jit();
             if (units > 0) {
-                System.out.printf(Locale.ROOT, "  per %s: server %.2f ms CPU, PostgreSQL %.2f ms, bench JVM %.2f ms%n", unit,
-                        1000 * server / units, 1000 * postgres / units, 1000 * self / units);
+                System.out.printf(Locale.ROOT, "  per %s: server %.2f ms CPU (of which JIT compiling %.2f ms), PostgreSQL %.2f ms,"
+                                + " bench JVM %.2f ms%n", unit,
+                        1000 * server / units, 1000 * jit / units, 1000 * postgres / units, 1000 * self / units);
             }
         }
 
