@@ -285,8 +285,8 @@ class MailgunDeliveryStatusIT {
         assertTrue(json(removed).getBoolean("removed"));
         assertEquals("mailgun", json(removed).getJsonObject("was").getString("source"));
         assertEquals(1, db.count("SELECT COUNT(*) FROM admin_audit WHERE method = 'DELETE' AND path LIKE ? "
-                + "AND status = 200 AND outcome = 'allowed' AND principal_id = ?",
-                "/admin/suppressions/%", admin.clientId()), "the removal is audited with who did it");
+                + "AND status = 200 AND outcome = 'allowed' AND principal_id = ? AND target = ?",
+                "/admin/suppressions/%", admin.clientId(), email), "the removal is audited with who did it and for whom");
         List<Map<String, Object>> removal = db.rows("SELECT detail FROM operational_event WHERE event_type = "
                 + "'suppression_removed' AND detail LIKE ?", email.toLowerCase() + "%");
         assertEquals(1, removal.size());
@@ -325,6 +325,8 @@ class MailgunDeliveryStatusIT {
                 "{\"email\":\"" + byHand + "\",\"reason\":\"customer asked by phone\"}");
         assertEquals(201, added.statusCode(), added.body());
         assertEquals("operator", json(added).getString("source"));
+        assertEquals(1, db.count("SELECT COUNT(*) FROM admin_audit WHERE method = 'POST' AND path = '/admin/suppressions' "
+                + "AND status = 201 AND target = ?", byHand), "the addition is audited with the address it names");
         assertEquals(admin.clientId(), json(added).getString("created_by"));
         assertEquals(200, admin.post("/admin/suppressions", "{\"email\":\"" + byHand + "\"}").statusCode(),
                 "already there");

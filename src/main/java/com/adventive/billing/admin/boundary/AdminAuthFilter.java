@@ -75,9 +75,14 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
     private static final Logger LOG = Logger.getLogger(AdminAuthFilter.class.getName());
 
     /** Object ids worth recording as an audit target: Stripe-style ({@code in_…}, {@code acct_…}) or numeric. */
-    private static final Pattern TARGET_ID = Pattern.compile("[a-z]{2,10}_[A-Za-z0-9]{1,200}|[0-9]{1,19}");
+    /**
+     * What an audit row may name as its target: a Stripe-style or worker id, a work item number, or
+     * (for the suppression list, whose subject is a recipient) one email address.
+     */
+    private static final Pattern TARGET_ID = Pattern.compile(
+            "[a-z]{2,10}_[A-Za-z0-9]{1,200}|[0-9]{1,19}|[^\\s@/,;<>\"]{1,64}@[A-Za-z0-9.-]{1,185}");
     private static final List<String> TARGET_FIELDS =
-            List.of("invoice_id", "acct_id", "account_id", "event_id", "work_item_id", "id");
+            List.of("invoice_id", "acct_id", "account_id", "event_id", "work_item_id", "id", "email");
     /** Admin bodies are small; reading more than this for an audit target would not be cheap any more. */
     private static final int MAX_BODY_PEEK = 64 * 1024;
 
