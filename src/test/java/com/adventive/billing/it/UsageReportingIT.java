@@ -2,6 +2,7 @@ package com.adventive.billing.it;
 
 import com.adventive.billing.it.support.Await;
 import com.adventive.billing.it.support.BillingIT;
+import com.adventive.billing.it.support.BillingServer;
 import com.adventive.billing.it.support.Db;
 import com.adventive.billing.it.support.MeterEventStub;
 import com.adventive.billing.it.support.StripeApiStub;
@@ -240,6 +241,36 @@ class UsageReportingIT {
         assertEquals(List.of(), meter.sent(), "the summaries showed it counted: still nothing sent");
         assertTrue(db.count("SELECT attempts FROM work_item WHERE id = ?", unknown.workId()) >= 2,
                 "settled by a later attempt of the same work");
+    }
+
+    @Test
+    void anUnknownSendIsNotCheckedWhileStripeMayNotHaveCountedARecentReportOfTheSameUsage(Db db, StripeApiStub stripe) {
+        UnknownSend unknown = anUnknownSendBesideReportedUsage(db, stripe, "settling");
+        MeterEventStub meter = new MeterEventStub(stripe);
+        new StripeBillingStub(stripe).meter(METER, "impressions")
+                .summaries(METER, unknown.customer(), new BigDecimal(250)); // the recent 250 not counted yet
+        // the other record was reported moments ago, not an hour: Stripe's summaries may not hold it yet
+        db.execute("UPDATE usage_record SET reported_at = reported_at + INTERVAL '1 hours' WHERE acct_id = ? "
+                + "AND state = 'reported'", unknown.acct());
+        retry(unknown);
+
+        java.sql.Timestamp retriedAt = (java.sql.Timestamp) db.rows("SELECT updated_at FROM work_item WHERE id = ?",
+                unknown.workId()).get(0).get("updated_at");
+        java.sql.Timestamp turnsLater = java.sql.Timestamp.valueOf(retriedAt.toLocalDateTime()
+                .plusSeconds(3L * BillingServer.workRetryBaseSeconds()));
+        Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM work_item WHERE id = ? AND updated_at > ?",
+                unknown.workId(), turnsLater) == 1, "the work to have been looked at again and again for a few turns");
+        assertEquals("recorded", state(db, unknown.recordId()), "neither sent nor given up while it settles");
+        assertEquals(0, stripe.requests("GET", StripeBillingStub.METERS).size(), "Stripe was not even asked");
+        assertEquals(List.of(), meter.sent());
+        assertTrue(db.count("SELECT attempts FROM work_item WHERE id = ?", unknown.workId()) <= 1,
+                "waiting uses up no attempts");
+
+        // a quarter of an hour later (the clock moved again) the check runs: 250 + 0 means it did not land
+        db.execute("UPDATE usage_record SET reported_at = reported_at - INTERVAL '1 hours' WHERE acct_id = ? "
+                + "AND state = 'reported'", unknown.acct());
+        awaitRecordState(db, unknown.recordId(), "reported");
+        assertEquals(1, meter.sent().size(), "sent once more: " + meter.sent());
     }
 
     @Test

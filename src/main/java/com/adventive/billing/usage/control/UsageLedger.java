@@ -360,8 +360,8 @@ public class UsageLedger {
             case WAIT -> new SendDecision.Wait(verdict.reason());
             case MISMATCH -> {
                 String why = "first send started at " + record.sendStartedAt() + " UTC and its outcome is unknown: "
-                        + "Stripe no longer deduplicates its identifier, so resending could count it twice, and "
-                        + (evidence == null ? verdict.reason() : evidence)
+                        + "Stripe no longer deduplicates its identifier, so resending could count it twice. "
+                        + (evidence == null ? verdict.reason() : "Stripe's summaries do not tell either: " + evidence)
                         + ". Compare with GET /admin/usage/stripe-check?account=" + record.acctId() + "&period="
                         + record.period() + ", then record a positive adjustment if it was never counted, or leave it";
                 record.outcomeUnknown(Texts.truncate(why, 2000));
