@@ -62,10 +62,14 @@ public final class UnknownOutcomeCheck {
     public record Verdict(Kind kind, String reason) {
     }
 
+    /** A quantity of 0 adds nothing to Stripe's total: sent again without asking. */
+    public static final Verdict ZERO_QUANTITY = new Verdict(Kind.RESEND,
+            "quantity 0: sending it again cannot change what Stripe counts");
+
     /** What can be decided without Stripe's summaries; empty when they must be asked for. */
     public static Optional<Verdict> fromLedger(Figures f) {
         if (f.quantity() == 0) {
-            return Optional.of(new Verdict(Kind.RESEND, "quantity 0: sending it again cannot change what Stripe counts"));
+            return Optional.of(ZERO_QUANTITY);
         }
         if (f.sendsInFlight() > 0) {
             return Optional.of(new Verdict(Kind.WAIT, f.sendsInFlight() + " other send(s) of the same usage may still "

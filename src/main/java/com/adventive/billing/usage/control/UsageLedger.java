@@ -271,13 +271,17 @@ public class UsageLedger {
         /** The unknown send's outcome could not be told: marked outcome_unknown for an operator. */
         record OutcomeUnknown(String why) implements SendDecision { }
         /**
-         * A send started too long ago for Stripe to still deduplicate it: ask Stripe's meter event
-         * summaries for the customer, event name and period, then {@link #settleCheck}. Nothing was
-         * written; {@code figures} is what the ledger held when asked.
+         * A send started too long ago for Stripe to still deduplicate it: read the ledger's figures
+         * ({@link #withFigures}), ask Stripe's meter event summaries for the customer, event name and
+         * period, then {@link #settleCheck}. Nothing was written; {@code sendAttempts} and
+         * {@code sendStartedAt} are the record's when it was looked at, {@code figures} null until read.
          */
-        record Check(String acctId, String eventName, String customerId, String period,
-                     UnknownOutcomeCheck.Figures figures, long sendAttempts, LocalDateTime sendStartedAt)
-                implements SendDecision { }
+        record Check(String acctId, String eventName, String customerId, String period, long sendAttempts,
+                     LocalDateTime sendStartedAt, UnknownOutcomeCheck.Figures figures) implements SendDecision {
+            Check withFigures(UnknownOutcomeCheck.Figures read) {
+                return new Check(acctId, eventName, customerId, period, sendAttempts, sendStartedAt, read);
+            }
+        }
     }
 
     /**
@@ -300,17 +304,24 @@ public class UsageLedger {
         }
         LocalDateTime now = Clock.nowUtc();
         if (unknown || record.sendStartedAt() != null && record.sendStartedAt().plus(resendWindow).isBefore(now)) {
-            UnknownOutcomeCheck.Figures figures = figures(record, now, resendWindow);
-            Optional<UnknownOutcomeCheck.Verdict> early = UnknownOutcomeCheck.fromLedger(figures);
-            if (early.isEmpty()) {
-                return Optional.of(new SendDecision.Check(record.acctId(), record.eventName(),
-                        record.stripeCustomerId(), record.period(), figures, record.sendAttempts(),
-                        record.sendStartedAt()));
+            if (record.quantity() == 0) {
+                return Optional.of(apply(record, UnknownOutcomeCheck.ZERO_QUANTITY, null, now));
             }
-            return Optional.of(apply(record, early.get(), null, now));
+            // The ledger's figures are read in a transaction of their own, holding no row lock: on Derby a
+            // read waits for rows another transaction locked, and two checks of the same usage each holding
+            // its record while reading the other's would deadlock.
+            return Optional.of(new SendDecision.Check(record.acctId(), record.eventName(), record.stripeCustomerId(),
+                    record.period(), record.sendAttempts(), record.sendStartedAt(), null));
         }
         record.sendStarting(now);
         return Optional.of(send(record, null));
+    }
+
+    /** The check with what the ledger holds now for the record's usage, read holding no lock. */
+    @Transactional
+    public SendDecision.Check withFigures(long recordId, SendDecision.Check check, java.time.Duration resendWindow) {
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        return check.withFigures(record == null ? null : figures(record, Clock.nowUtc(), resendWindow));
     }
 
     /**
@@ -323,17 +334,21 @@ public class UsageLedger {
     @Transactional
     public SendDecision settleCheck(long recordId, SendDecision.Check asked, Optional<java.math.BigDecimal> stripeTotal,
                                     String meterId, java.time.Duration resendWindow) {
-        UsageRecord record = em.find(UsageRecord.class, recordId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (record == null || !UsageRecord.RECORDED.equals(record.state())
-                && !UsageRecord.OUTCOME_UNKNOWN.equals(record.state())) {
-            return new SendDecision.Settled(record == null ? "missing" : record.state());
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        if (record == null) {
+            return new SendDecision.Settled("missing");
         }
         LocalDateTime now = Clock.nowUtc();
+        // read before the row lock is taken, for the reason given in startSend
+        UnknownOutcomeCheck.Figures figures = figures(record, now, resendWindow);
+        em.refresh(record, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (!UsageRecord.RECORDED.equals(record.state()) && !UsageRecord.OUTCOME_UNKNOWN.equals(record.state())) {
+            return new SendDecision.Settled(record.state());
+        }
         if (record.sendAttempts() != asked.sendAttempts()
                 || !java.util.Objects.equals(record.sendStartedAt(), asked.sendStartedAt())) {
             return new SendDecision.Wait("the record was sent meanwhile by another run; looking again");
         }
-        UnknownOutcomeCheck.Figures figures = figures(record, now, resendWindow);
         if (!figures.equals(asked.figures())) {
             return new SendDecision.Wait("the ledger's figures for the same usage changed while Stripe was asked ("
                     + asked.figures() + " then " + figures + "); looking again");

@@ -111,8 +111,17 @@ public class UsageReportHandler implements WorkHandler {
      * failure (or our key refused) is retried later by the work item's backoff, nothing sent; a
      * request Stripe refuses for good leaves the record for an operator.
      */
-    private UsageLedger.SendDecision checkWithStripe(long recordId, UsageLedger.SendDecision.Check check)
+    private UsageLedger.SendDecision checkWithStripe(long recordId, UsageLedger.SendDecision.Check unread)
             throws Exception {
+        UsageLedger.SendDecision.Check check = ledger.withFigures(recordId, unread, RESEND_WINDOW);
+        if (check.figures() == null) {
+            return new UsageLedger.SendDecision.Settled("missing");
+        }
+        var early = UnknownOutcomeCheck.fromLedger(check.figures());
+        if (early.isPresent() && early.get().kind() == UnknownOutcomeCheck.Kind.WAIT) {
+            // other sends of the same usage not settled yet: Stripe's total could not be compared now
+            return new UsageLedger.SendDecision.Wait(early.get().reason());
+        }
         YearMonth month = UsagePeriods.parse(check.period())
                 .orElseThrow(() -> new PermanentWorkFailure("usage_record_missing", "usage record " + recordId
                         + " has no readable period: " + check.period()));
