@@ -256,20 +256,41 @@ public class UsageLedger {
 
     /** What the handler should do with a record. */
     public sealed interface SendDecision {
-        /** Send this event now (the send is recorded as started). */
-        record Send(String eventName, String customerId, long value, long timestamp, String identifier)
-                implements SendDecision { }
+        /**
+         * Send this event now (the send is recorded as started). {@code checkEvidence} is null, or the
+         * figures that showed an unknown send had not landed when this is sent again because of them.
+         */
+        record Send(String eventName, String customerId, long value, long timestamp, String identifier,
+                    String checkEvidence) implements SendDecision { }
         /** Nothing to send: the record is already in this state. */
         record Settled(String state) implements SendDecision { }
-        /** A send started too long ago for Stripe to still deduplicate it: marked outcome_unknown. */
+        /** Stripe's summaries showed the unknown send landed: now reported, nothing to send. */
+        record Confirmed(String acctId, String evidence) implements SendDecision { }
+        /** Not now (other sends of the same usage not settled yet): look again later, nothing changed. */
+        record Wait(String why) implements SendDecision { }
+        /** The unknown send's outcome could not be told: marked outcome_unknown for an operator. */
         record OutcomeUnknown(String why) implements SendDecision { }
+        /**
+         * A send started too long ago for Stripe to still deduplicate it: read the ledger's figures
+         * ({@link #withFigures}), ask Stripe's meter event summaries for the customer, event name and
+         * period, then {@link #settleCheck}. Nothing was written; {@code sendAttempts} and
+         * {@code sendStartedAt} are the record's when it was looked at, {@code figures} null until read.
+         */
+        record Check(String acctId, String eventName, String customerId, String period, long sendAttempts,
+                     LocalDateTime sendStartedAt, UnknownOutcomeCheck.Figures figures) implements SendDecision {
+            Check withFigures(UnknownOutcomeCheck.Figures read) {
+                return new Check(acctId, eventName, customerId, period, sendAttempts, sendStartedAt, read);
+            }
+        }
     }
 
     /**
      * Decides, under a row lock, whether the record may be sent now. A record already reported, or
-     * given up, is never sent again. A record whose first send started longer ago than Stripe keeps
-     * identifiers ({@code resendWindow}) without being recorded as reported might or might not be
-     * counted by Stripe: resending could count it twice, so it is left for an operator.
+     * refused, is never sent again. A record whose first send started longer ago than Stripe keeps
+     * identifiers ({@code resendWindow}) without being recorded as reported (or found outcome_unknown
+     * before, and retried by an operator) might or might not be counted by Stripe: resending could
+     * count it twice, so it is checked against Stripe's summaries first ({@link SendDecision.Check}),
+     * outside this lock.
      */
     @Transactional
     public Optional<SendDecision> startSend(long recordId, java.time.Duration resendWindow) {
@@ -277,21 +298,167 @@ public class UsageLedger {
         if (record == null) {
             return Optional.empty();
         }
-        if (!UsageRecord.RECORDED.equals(record.state())) {
+        boolean unknown = UsageRecord.OUTCOME_UNKNOWN.equals(record.state());
+        if (!UsageRecord.RECORDED.equals(record.state()) && !unknown) {
             return Optional.of(new SendDecision.Settled(record.state()));
         }
         LocalDateTime now = Clock.nowUtc();
-        if (record.sendStartedAt() != null && record.sendStartedAt().plus(resendWindow).isBefore(now)) {
-            String why = "first send started at " + record.sendStartedAt() + " UTC and its outcome is unknown ("
-                    + Texts.truncate(String.valueOf(record.lastError()), 500) + "); Stripe no longer deduplicates "
-                    + "its identifier, so resending could count it twice. Check the customer's meter event "
-                    + "summaries in Stripe, then report it again or leave it";
-            record.outcomeUnknown(why);
-            return Optional.of(new SendDecision.OutcomeUnknown(why));
+        if (unknown || record.sendStartedAt() != null && record.sendStartedAt().plus(resendWindow).isBefore(now)) {
+            if (record.quantity() == 0) {
+                return Optional.of(apply(record, UnknownOutcomeCheck.ZERO_QUANTITY, null, now));
+            }
+            // The ledger's figures are read in a transaction of their own, holding no row lock: on Derby a
+            // read waits for rows another transaction locked, and two checks of the same usage each holding
+            // its record while reading the other's would deadlock.
+            return Optional.of(new SendDecision.Check(record.acctId(), record.eventName(), record.stripeCustomerId(),
+                    record.period(), record.sendAttempts(), record.sendStartedAt(), null));
         }
         record.sendStarting(now);
-        return Optional.of(new SendDecision.Send(record.eventName(), record.stripeCustomerId(), record.quantity(),
-                record.meterTimestamp(), record.meterIdentifier()));
+        return Optional.of(send(record, null));
+    }
+
+    /** The check with what the ledger holds now for the record's usage, read holding no lock. */
+    @Transactional
+    public SendDecision.Check withFigures(long recordId, SendDecision.Check check, java.time.Duration resendWindow) {
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        return check.withFigures(record == null ? null : figures(record, Clock.nowUtc(), resendWindow));
+    }
+
+    /**
+     * Settles a {@link SendDecision.Check} with what Stripe's summaries add up to (empty: no meter for
+     * the event name), under the record's row lock. The record and the ledger's figures are read
+     * again first: if anything moved while Stripe was asked (another item settled the record, another
+     * send of the same usage started or was reported), the totals no longer compare and the answer is
+     * to look again later.
+     */
+    @Transactional
+    public SendDecision settleCheck(long recordId, SendDecision.Check asked, Optional<java.math.BigDecimal> stripeTotal,
+                                    String meterId, java.time.Duration resendWindow) {
+        UsageRecord record = em.find(UsageRecord.class, recordId);
+        if (record == null) {
+            return new SendDecision.Settled("missing");
+        }
+        LocalDateTime now = Clock.nowUtc();
+        // read before the row lock is taken, for the reason given in startSend
+        UnknownOutcomeCheck.Figures figures = figures(record, now, resendWindow);
+        em.refresh(record, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (!UsageRecord.RECORDED.equals(record.state()) && !UsageRecord.OUTCOME_UNKNOWN.equals(record.state())) {
+            return new SendDecision.Settled(record.state());
+        }
+        if (record.sendAttempts() != asked.sendAttempts()
+                || !java.util.Objects.equals(record.sendStartedAt(), asked.sendStartedAt())) {
+            return new SendDecision.Wait("the record was sent meanwhile by another run; looking again");
+        }
+        if (!figures.equals(asked.figures())) {
+            return new SendDecision.Wait("the ledger's figures for the same usage changed while Stripe was asked ("
+                    + asked.figures() + " then " + figures + "); looking again");
+        }
+        UnknownOutcomeCheck.Verdict verdict = UnknownOutcomeCheck.decide(figures, stripeTotal);
+        String evidence = "checked at " + now + " UTC, customer " + record.stripeCustomerId() + ", meter "
+                + (meterId == null ? "none" : meterId) + " (event name " + record.eventName() + "), period "
+                + record.period() + ": " + verdict.reason();
+        return apply(record, verdict, evidence, now);
+    }
+
+    /** Acts on a verdict about a record whose send's outcome is unknown; the record is locked. */
+    private SendDecision apply(UsageRecord record, UnknownOutcomeCheck.Verdict verdict, String evidence,
+                               LocalDateTime now) {
+        return switch (verdict.kind()) {
+            case RESEND -> {
+                record.resendStarting(now);
+                yield send(record, evidence == null ? verdict.reason() : evidence);
+            }
+            case LANDED -> {
+                record.reportedFromSummaries(Texts.truncate(evidence, 3500), now);
+                yield new SendDecision.Confirmed(record.acctId(), evidence);
+            }
+            case WAIT -> new SendDecision.Wait(verdict.reason());
+            case MISMATCH -> {
+                String why = "first send started at " + record.sendStartedAt() + " UTC and its outcome is unknown: "
+                        + "Stripe no longer deduplicates its identifier, so resending could count it twice. "
+                        + (evidence == null ? verdict.reason() : "Stripe's summaries do not tell either: " + evidence)
+                        + ". Compare with GET /admin/usage/stripe-check?account=" + record.acctId() + "&period="
+                        + record.period() + ", then record a positive adjustment if it was never counted, or leave it";
+                record.outcomeUnknown(Texts.truncate(why, 2000));
+                yield new SendDecision.OutcomeUnknown(why);
+            }
+        };
+    }
+
+    /**
+     * The record's unknown send could not be checked because Stripe refused the summaries request for
+     * good (not a 429, 5xx or network failure): marked outcome_unknown for an operator.
+     */
+    @Transactional
+    public SendDecision checkRefused(long recordId, String stripeError) {
+        UsageRecord record = em.find(UsageRecord.class, recordId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (record == null || !UsageRecord.RECORDED.equals(record.state())
+                && !UsageRecord.OUTCOME_UNKNOWN.equals(record.state())) {
+            return new SendDecision.Settled(record == null ? "missing" : record.state());
+        }
+        String why = "first send started at " + record.sendStartedAt() + " UTC and its outcome is unknown: Stripe no "
+                + "longer deduplicates its identifier, so resending could count it twice, and Stripe refused the meter "
+                + "event summaries it would be checked against (" + Texts.truncate(stripeError, 500) + "). Compare with "
+                + "GET /admin/usage/stripe-check?account=" + record.acctId() + "&period=" + record.period()
+                + ", then record a positive adjustment if it was never counted, or leave it";
+        record.outcomeUnknown(Texts.truncate(why, 2000));
+        return new SendDecision.OutcomeUnknown(why);
+    }
+
+    private static SendDecision.Send send(UsageRecord record, String checkEvidence) {
+        return new SendDecision.Send(record.eventName(), record.stripeCustomerId(), record.quantity(),
+                record.meterTimestamp(), record.meterIdentifier(), checkEvidence);
+    }
+
+    /**
+     * The ledger's side of the comparison: the entries Stripe's summary for the record's customer and
+     * meter over the period can contain, i.e. the same account, period and metric (indexed) sent to
+     * the same customer under the same event name. Never-sent, refused and credit_due entries are not
+     * in Stripe and do not count.
+     */
+    private UnknownOutcomeCheck.Figures figures(UsageRecord record, LocalDateTime now, java.time.Duration resendWindow) {
+        LocalDateTime windowStart = now.minus(resendWindow);
+        LocalDateTime settledBefore = now.minusMinutes(UnknownOutcomeCheck.SUMMARY_SETTLE_MINUTES);
+        List<Object[]> rows = em.createQuery("SELECT r.id, r.state, r.quantity, r.sendStartedAt, r.reportedAt "
+                        + "FROM UsageRecord r WHERE r.acctId = :acct AND r.period = :period AND r.metric = :metric "
+                        + "AND r.stripeCustomerId = :customer AND r.eventName = :eventName "
+                        + "AND r.state IN (:reported, :recorded, :unknown)", Object[].class)
+                .setParameter("acct", record.acctId())
+                .setParameter("period", record.period())
+                .setParameter("metric", record.metric())
+                .setParameter("customer", record.stripeCustomerId())
+                .setParameter("eventName", record.eventName())
+                .setParameter("reported", UsageRecord.REPORTED)
+                .setParameter("recorded", UsageRecord.RECORDED)
+                .setParameter("unknown", UsageRecord.OUTCOME_UNKNOWN)
+                .getResultList();
+        long reported = 0;
+        long unknownTotal = record.quantity();
+        int unknownCount = 1;
+        int inFlight = 0;
+        int recent = 0;
+        for (Object[] row : rows) {
+            if (record.id().equals(((Number) row[0]).longValue())) {
+                continue;
+            }
+            String state = (String) row[1];
+            long quantity = ((Number) row[2]).longValue();
+            LocalDateTime started = (LocalDateTime) row[3];
+            LocalDateTime reportedAt = (LocalDateTime) row[4];
+            if (UsageRecord.REPORTED.equals(state)) {
+                reported += quantity;
+                if (reportedAt == null || !reportedAt.isBefore(settledBefore)) {
+                    recent++;
+                }
+            } else if (UsageRecord.OUTCOME_UNKNOWN.equals(state)
+                    || started != null && started.isBefore(windowStart)) {
+                unknownTotal += quantity;
+                unknownCount++;
+            } else if (started != null) {
+                inFlight++;
+            }
+        }
+        return new UnknownOutcomeCheck.Figures(record.quantity(), reported, unknownTotal, unknownCount, inFlight, recent);
     }
 
     @Transactional

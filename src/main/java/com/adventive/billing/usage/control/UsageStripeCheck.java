@@ -23,7 +23,9 @@ import java.util.TreeSet;
  * The runbook's "check metering events for the account": for each metric of an account and
  * period, what the ledger says was reported beside what Stripe's meter event summaries add up to
  * for the customer over the period. A higher Stripe total means usage counted twice (or an
- * outcome_unknown send that did land); a lower one means usage Stripe never counted.
+ * outcome_unknown send that did land); a lower one means usage Stripe never counted. The report work
+ * makes the same comparison by itself for a send whose outcome is unknown ({@link UnknownOutcomeCheck});
+ * this is the operator's view of it.
  */
 @ApplicationScoped
 public class UsageStripeCheck {
@@ -90,7 +92,8 @@ public class UsageStripeCheck {
             } else if (sign > 0) {
                 verdict = "stripe_higher";
                 advice = unknown > 0 && difference.compareTo(BigDecimal.valueOf(unknown)) == 0
-                        ? "the outcome_unknown entries were counted by Stripe: nothing was lost, do not report them again"
+                        ? "the outcome_unknown entries were counted by Stripe: nothing was lost, do not report them again; "
+                          + "retrying their work records them reported from these summaries"
                         : "Stripe counted more than the ledger reported (double-counted usage): record a negative "
                           + "adjustment and issue a credit note for the overcharge (runbook: double-counted usage)";
             } else {

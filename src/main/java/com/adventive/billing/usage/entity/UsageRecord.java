@@ -25,13 +25,23 @@ public class UsageRecord extends SentOnceToStripe {
     public static final String REPORTED = "reported";
     /** Stripe refused the meter event for good (e.g. no such meter); needs an operator. */
     public static final String FAILED = "failed";
-    /** A send was started more than Stripe's identifier window ago and its outcome is unknown: an operator decides. */
+    /**
+     * A send was started more than Stripe's identifier window ago, its outcome is unknown, and Stripe's
+     * meter event summaries could not tell whether it landed: an operator decides.
+     */
     public static final String OUTCOME_UNKNOWN = "outcome_unknown";
     /**
      * A negative adjustment: Stripe meters take no negative values, so it is never sent; the
      * overcharge it records is refunded with a credit note (POST /admin/credit-notes).
      */
     public static final String CREDIT_DUE = "credit_due";
+
+    /** How a reported record came to be reported: Stripe answered its meter event. */
+    public static final String FROM_METER_EVENT = "meter_event";
+    /** How a reported record came to be reported: its unknown send was found counted in Stripe's summaries. */
+    public static final String FROM_SUMMARIES = "meter_event_summaries";
+    /** How the evidence of a confirmation from the summaries starts, in place of Stripe's answer. */
+    public static final String SUMMARIES_EVIDENCE = "confirmed from Stripe's meter event summaries, not sent again: ";
 
     /** What the platform measured (POST /usage). */
     public static final String KIND_RECORD = "record";
@@ -134,10 +144,42 @@ public class UsageRecord extends SentOnceToStripe {
         countAttempt();
     }
 
+    /**
+     * Sent again after Stripe's summaries showed the unknown send did not land: Stripe has forgotten
+     * the identifier, so its window starts afresh from this send. An outcome_unknown record an operator
+     * retried is {@link #RECORDED} again: a send is under way, retried like any other within the window.
+     */
+    public void resendStarting(LocalDateTime now) {
+        moveTo(RECORDED);
+        sendStartedAt = now;
+        countAttempt();
+    }
+
     public void reported(String response, LocalDateTime now) {
         confirmed(REPORTED);
         stripeResponse = response;
         reportedAt = now;
+    }
+
+    /**
+     * The unknown send was found counted in Stripe's meter event summaries: reported without sending,
+     * the figures that showed it kept where Stripe's answer would be.
+     */
+    public void reportedFromSummaries(String figures, LocalDateTime now) {
+        reported(SUMMARIES_EVIDENCE + figures, now);
+    }
+
+    /** {@link #FROM_METER_EVENT} or {@link #FROM_SUMMARIES} once reported; null before. */
+    public String reportedFrom() {
+        if (!REPORTED.equals(state())) {
+            return null;
+        }
+        return stripeResponse != null && stripeResponse.startsWith(SUMMARIES_EVIDENCE) ? FROM_SUMMARIES : FROM_METER_EVENT;
+    }
+
+    /** The figures that showed Stripe had counted the unknown send; null unless reported from the summaries. */
+    public String summariesEvidence() {
+        return FROM_SUMMARIES.equals(reportedFrom()) ? stripeResponse.substring(SUMMARIES_EVIDENCE.length()) : null;
     }
 
     public Long id() { return id; }

@@ -22,15 +22,22 @@ public final class UsageViews {
         }
     }
 
+    /**
+     * One ledger entry. {@code reportedFrom} says how a reported entry became reported:
+     * {@code meter_event} (Stripe answered its meter event) or {@code meter_event_summaries} (its send's
+     * outcome was unknown and Stripe's summaries showed it counted; {@code confirmation} holds the figures).
+     */
     public record RecordView(long id, String acctId, String period, String metric, String sourceId, long quantity,
                              LocalDateTime occurredAt, String state, String meterEventName, String meterIdentifier,
                              long meterTimestamp, LocalDateTime recordedAt, String recordedBy, int sendAttempts,
-                             LocalDateTime reportedAt, String lastError, String kind, String reason) {
+                             LocalDateTime reportedAt, String lastError, String kind, String reason,
+                             String reportedFrom, String confirmation) {
 
         public static RecordView of(UsageRecord r) {
             return new RecordView(r.id(), r.acctId(), r.period(), r.metric(), r.sourceId(), r.quantity(),
                     r.occurredAt(), r.state(), r.eventName(), r.meterIdentifier(), r.meterTimestamp(), r.recordedAt(),
-                    r.recordedBy(), r.sendAttempts(), r.reportedAt(), r.lastError(), r.entryKind(), r.reason());
+                    r.recordedBy(), r.sendAttempts(), r.reportedAt(), r.lastError(), r.entryKind(), r.reason(),
+                    r.reportedFrom(), r.summariesEvidence());
         }
     }
 
