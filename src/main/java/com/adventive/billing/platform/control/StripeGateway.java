@@ -226,7 +226,8 @@ public class StripeGateway {
     // --- Usage checks, managed-service jobs and credit notes. ---
 
     /** The quantity Stripe has aggregated for a customer on the meter of one event name, over [start, end). */
-    public record MeterTotal(String meterId, java.math.BigDecimal aggregatedValue) {
+    /** {@code aggregation} is the meter's formula ({@code sum}, {@code count}, {@code last}): only a sum adds up quantities. */
+    public record MeterTotal(String meterId, java.math.BigDecimal aggregatedValue, String aggregation) {
     }
 
     /**
@@ -241,9 +242,11 @@ public class StripeGateway {
         var meters = client().v1().billing().meters().list(
                 com.stripe.param.billing.MeterListParams.builder().setLimit(100L).build());
         String meterId = null;
+        String aggregation = null;
         for (com.stripe.model.billing.Meter meter : meters.autoPagingIterable()) {
             if (eventName.equals(meter.getEventName())) {
                 meterId = meter.getId();
+                aggregation = meter.getDefaultAggregation() == null ? null : meter.getDefaultAggregation().getFormula();
                 if ("active".equals(meter.getStatus())) {
                     break;
                 }
@@ -265,7 +268,7 @@ public class StripeGateway {
                 total = total.add(summary.getAggregatedValue());
             }
         }
-        return java.util.Optional.of(new MeterTotal(meterId, total));
+        return java.util.Optional.of(new MeterTotal(meterId, total, aggregation));
     }
 
     /** What Stripe answered to a create call: the new object's id and the response as Stripe sent it. */

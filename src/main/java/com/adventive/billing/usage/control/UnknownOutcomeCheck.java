@@ -89,6 +89,14 @@ public final class UnknownOutcomeCheck {
      * @param stripeTotal what Stripe's summaries add up to; empty when Stripe has no meter for the event name
      */
     public static Verdict decide(Figures f, Optional<BigDecimal> stripeTotal) {
+        return decide(f, stripeTotal, SUM);
+    }
+
+    /** The meter formula whose total is the quantities added up; a count or last value says nothing about them. */
+    public static final String SUM = "sum";
+
+    /** As {@link #decide(Figures, Optional)}, for a meter that aggregates with {@code aggregation} (null: unknown, taken as sum). */
+    public static Verdict decide(Figures f, Optional<BigDecimal> stripeTotal, String aggregation) {
         Optional<Verdict> early = fromLedger(f);
         if (early.isPresent()) {
             return early.get();
@@ -96,6 +104,10 @@ public final class UnknownOutcomeCheck {
         if (stripeTotal.isEmpty()) {
             return new Verdict(Kind.MISMATCH, "Stripe has no meter for the record's event name, so its summaries "
                     + "cannot say whether the send landed");
+        }
+        if (aggregation != null && !SUM.equals(aggregation)) {
+            return new Verdict(Kind.MISMATCH, "the meter for the record's event name aggregates by " + aggregation
+                    + ", not sum, so its total cannot be compared with the ledger's quantities");
         }
         BigDecimal total = stripeTotal.get();
         BigDecimal difference = total.subtract(BigDecimal.valueOf(f.ledgerReported()));

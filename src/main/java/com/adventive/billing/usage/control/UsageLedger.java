@@ -333,7 +333,7 @@ public class UsageLedger {
      */
     @Transactional
     public SendDecision settleCheck(long recordId, SendDecision.Check asked, Optional<java.math.BigDecimal> stripeTotal,
-                                    String meterId, java.time.Duration resendWindow) {
+                                    String meterId, String aggregation, java.time.Duration resendWindow) {
         UsageRecord record = em.find(UsageRecord.class, recordId);
         if (record == null) {
             return new SendDecision.Settled("missing");
@@ -353,7 +353,7 @@ public class UsageLedger {
             return new SendDecision.Wait("the ledger's figures for the same usage changed while Stripe was asked ("
                     + asked.figures() + " then " + figures + "); looking again");
         }
-        UnknownOutcomeCheck.Verdict verdict = UnknownOutcomeCheck.decide(figures, stripeTotal);
+        UnknownOutcomeCheck.Verdict verdict = UnknownOutcomeCheck.decide(figures, stripeTotal, aggregation);
         String evidence = "checked at " + now + " UTC, customer " + record.stripeCustomerId() + ", meter "
                 + (meterId == null ? "none" : meterId) + " (event name " + record.eventName() + "), period "
                 + record.period() + ": " + verdict.reason();

@@ -142,7 +142,8 @@ public class UsageReportHandler implements WorkHandler {
                     + "looking again later: " + error, e);
         }
         return ledger.settleCheck(recordId, check, total.map(StripeGateway.MeterTotal::aggregatedValue),
-                total.map(StripeGateway.MeterTotal::meterId).orElse(null), RESEND_WINDOW);
+                total.map(StripeGateway.MeterTotal::meterId).orElse(null),
+                total.map(StripeGateway.MeterTotal::aggregation).orElse(null), RESEND_WINDOW);
     }
 
     /** Stripe's summaries could not be read for now (429, 5xx, network): the work item's backoff retries. */

@@ -81,6 +81,15 @@ public class UsageStripeCheck {
                 allMatch = false;
                 continue;
             }
+            String aggregation = total.get().aggregation();
+            if (aggregation != null && !UnknownOutcomeCheck.SUM.equals(aggregation)) {
+                checks.add(new MetricCheck(metric, eventName, total.get().meterId(), reported, pending, unknown, failed,
+                        creditDue, total.get().aggregatedValue(), null, "not_a_sum_meter", "the meter aggregates by "
+                        + aggregation + ", not sum: its total cannot be compared with the ledger's quantities; the "
+                        + "metric's meter must sum the values the worker reports"));
+                allMatch = false;
+                continue;
+            }
             BigDecimal stripeTotal = total.get().aggregatedValue();
             BigDecimal difference = stripeTotal.subtract(BigDecimal.valueOf(reported));
             String verdict;

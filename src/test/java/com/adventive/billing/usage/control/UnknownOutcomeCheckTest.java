@@ -31,6 +31,16 @@ class UnknownOutcomeCheckTest {
     }
 
     @Test
+    void aMeterThatDoesNotSumItsValuesDecidesNothing() {
+        // a count meter's total of 250 events would otherwise read as "did not land" and send again
+        var counted = UnknownOutcomeCheck.decide(ALONE, Optional.of(BigDecimal.valueOf(250)), "count");
+        assertEquals(Kind.MISMATCH, counted.kind());
+        assertTrue(counted.reason().contains("count"), counted.reason());
+        assertEquals(Kind.MISMATCH, UnknownOutcomeCheck.decide(ALONE, Optional.of(BigDecimal.valueOf(260)), "last").kind());
+        assertEquals(Kind.RESEND, UnknownOutcomeCheck.decide(ALONE, Optional.of(BigDecimal.valueOf(250)), "sum").kind());
+    }
+
+    @Test
     void stripeHavingTheUnknownQuantityMoreMeansItLanded() {
         assertEquals(Kind.LANDED, decide(ALONE, 260));
         var verdict = UnknownOutcomeCheck.decide(ALONE, Optional.of(new BigDecimal("260")));
