@@ -121,7 +121,8 @@ class InvoiceStalenessTest {
         InvoiceFinalizedHandler h = new InvoiceFinalizedHandler();
         h.source = source;
         h.events = events;
-        h.preparer = new InvoicePreparer() {
+        h.invoiceWork = new InvoiceWork();
+        h.invoiceWork.preparer = new InvoicePreparer() {
             @Override
             public PreparedInvoice prepare(LoadedInvoice loaded, OperationalContext context) {
                 return new PreparedInvoice(loaded.invoice(), null, null, context);
@@ -133,7 +134,7 @@ class InvoiceStalenessTest {
                 return null;
             }
         };
-        h.mailer = mailer;
+        h.invoiceWork.mailer = mailer;
         h.operationalLog = log;
         h.settings = new Settings() {
             @Override
