@@ -46,13 +46,6 @@ public class CreditNoteLedger {
                 CreditNoteRequest.class).setParameter("invoice", invoiceId).getResultList();
     }
 
-    @Transactional
-    public CreditNoteRequest insert(CreditNoteRequest request) {
-        em.persist(request);
-        em.flush();
-        return request;
-    }
-
     /** Issued, and its email's work created in the same transaction; returns the work item to wake. */
     @Transactional
     public Issued issued(long id, String creditNoteId, String number, Long total, String currency) {

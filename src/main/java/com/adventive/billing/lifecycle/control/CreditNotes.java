@@ -76,7 +76,7 @@ public class CreditNotes {
         if (request == null) {
             String acctId = stripeBilledAccount(invoiceId);
             try {
-                request = ledger.insert(new CreditNoteRequest(key, invoiceId, acctId, amount, linesJson, reason,
+                request = sends.insert(new CreditNoteRequest(key, invoiceId, acctId, amount, linesJson, reason,
                         memo, who, Clock.nowUtc()));
             } catch (RuntimeException e) {
                 request = ledger.byKey(key).orElseThrow(() -> e); // a concurrent identical request won

@@ -10,14 +10,23 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 
 /**
- * The two steps around the Stripe call that every request sent once to Stripe takes (credit notes,
- * managed jobs), each in its own short transaction, so nothing is held across the call itself.
+ * The steps every request sent once to Stripe takes (credit notes, managed jobs): written down, its
+ * send started, its failure recorded; each in its own short transaction, so nothing is held across
+ * the Stripe call itself.
  */
 @ApplicationScoped
 public class RequestSendLedger {
 
     @PersistenceContext(unitName = "billing")
     EntityManager em;
+
+    /** Writes the request down before Stripe is asked; a concurrent insert of the same request fails on its unique key. */
+    @Transactional
+    public <T extends RequestSentOnceToStripe> T insert(T request) {
+        em.persist(request);
+        em.flush();
+        return request;
+    }
 
     /** Send now, or the state the request is settled in. */
     public sealed interface Decision<T extends RequestSentOnceToStripe> {

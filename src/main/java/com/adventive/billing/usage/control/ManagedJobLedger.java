@@ -26,14 +26,6 @@ public class ManagedJobLedger {
                 .setParameter("job", jobId).getResultStream().findFirst();
     }
 
-    /** Writes the job down; a concurrent insert of the same job_id fails on the unique key. */
-    @Transactional
-    public ManagedJob insert(ManagedJob job) {
-        em.persist(job);
-        em.flush();
-        return job;
-    }
-
     @Transactional
     public ManagedJob created(long id, String invoiceItemId) {
         ManagedJob job = em.find(ManagedJob.class, id);

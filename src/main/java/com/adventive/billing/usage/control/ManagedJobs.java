@@ -62,7 +62,7 @@ public class ManagedJobs {
                         + ", not through Stripe: bill its job in the legacy system");
             }
             try {
-                job = ledger.insert(new ManagedJob(jobId, acctId, account[0], description.strip(), amount, currency,
+                job = sends.insert(new ManagedJob(jobId, acctId, account[0], description.strip(), amount, currency,
                         idempotencyKey(jobId), who, com.adventive.billing.platform.control.Clock.nowUtc()));
             } catch (RuntimeException e) {
                 if (!UsageLedger.isKeyRace(e)) {
