@@ -12,17 +12,11 @@ import java.security.Principal;
 /**
  * An operator's JSON request read field by field, the same way on every endpoint: a field is absent
  * (null) or of the type asked, anything else is a 400 problem under the endpoint's own stable code.
+ *
+ * @param object      one JSON object of the request (the body, or an object inside it)
+ * @param problemCode the code its refusals carry
  */
-public final class RequestInput {
-
-    private final JsonObject object;
-    private final String problemCode;
-
-    /** One JSON object of a request (the body, or an object inside it), refused under {@code problemCode}. */
-    public RequestInput(JsonObject object, String problemCode) {
-        this.object = object;
-        this.problemCode = problemCode;
-    }
+public record RequestInput(JsonObject object, String problemCode) {
 
     /** The request's body, which must be there. */
     public static RequestInput body(JsonObject body, String problemCode) {
