@@ -8,4 +8,4 @@
 # $MAILGUN_WEBHOOK_SIGNING_KEY (start the worker with the same one: it has no default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec java scripts/SendMailgunEvent.java "$@"
+exec java scripts/SendWebhook.java mailgun "$@"

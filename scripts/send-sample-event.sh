@@ -6,4 +6,4 @@
 # $STRIPE_WEBHOOK_SECRET, else the local-run default whsec_local_development_only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec java scripts/SendSampleEvent.java "$@"
+exec java scripts/SendWebhook.java stripe "$@"

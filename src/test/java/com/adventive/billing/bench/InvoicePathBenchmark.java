@@ -366,7 +366,7 @@ public final class InvoicePathBenchmark {
         for (int t = 0; t < senders; t++) {
             Histogram histogram = new Histogram(HISTOGRAM_MAX_MICROS, 3);
             histograms.add(histogram);
-            Thread thread = new Thread(() -> {
+            threads.add(daemon("bench-sender-" + t, () -> {
                 try {
                     go.await();
                 } catch (InterruptedException e) {
@@ -378,12 +378,7 @@ public final class InvoicePathBenchmark {
                         break;
                     }
                     byte[] body = bodies.get(i);
-                    HttpRequest request = HttpRequest.newBuilder(webhookUri)
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json; charset=utf-8")
-                            .header("Stripe-Signature", signer.header(body))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                            .build();
+                    HttpRequest request = signedWebhook(body);
                     long sent = System.nanoTime();
                     try {
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -402,10 +397,7 @@ public final class InvoicePathBenchmark {
                     }
                     lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
                 }
-            }, "bench-sender-" + t);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
+            }));
         }
         long start = System.nanoTime();
         deadline[0] = start + Duration.ofSeconds(maxSeconds).toNanos();
@@ -501,12 +493,7 @@ public final class InvoicePathBenchmark {
             }
             maxLag = Math.max(maxLag, (now - scheduled) / 1000);
             byte[] body = bodies.get(i);
-            HttpRequest request = HttpRequest.newBuilder(webhookUri)
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .header("Stripe-Signature", signer.header(body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
+            HttpRequest request = signedWebhook(body);
             inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
                 latencies.recordValue(Math.min((System.nanoTime() - scheduled) / 1000, HISTOGRAM_MAX_MICROS));
                 if (error != null || response.statusCode() != 200) {
@@ -550,7 +537,7 @@ public final class InvoicePathBenchmark {
             String load = loadAverage();
             AtomicLong readyAt = new AtomicLong();
             long start = System.nanoTime();
-            Thread poller = new Thread(() -> {
+            Thread poller = daemon("bench-ready-probe", () -> {
                 long deadline = start + Duration.ofSeconds(240).toNanos();
                 while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
                     try {
@@ -565,15 +552,11 @@ public final class InvoicePathBenchmark {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
+                    if (!paused(50)) {
                         return;
                     }
                 }
-            }, "bench-ready-probe");
-            poller.setDaemon(true);
-            poller.start();
+            });
             BillingServer.startServer();
             long scriptDone = System.nanoTime();
             try {
@@ -690,12 +673,7 @@ public final class InvoicePathBenchmark {
         }
         mailbox.clear(); // polling copies every stored message: keep the inbox empty
         byte[] body = invoice.eventBytes();
-        HttpRequest request = HttpRequest.newBuilder(webhookUri)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header("Stripe-Signature", signer.header(body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest request = signedWebhook(body);
         long start = System.nanoTime();
         int status;
         try {
@@ -861,18 +839,14 @@ public final class InvoicePathBenchmark {
         void start(Optional<ProcessHandle> server) {
             this.server = server;
             running = true;
-            sampler = new Thread(() -> {
+            sampler = daemon("bench-memory-sampler", () -> {
                 while (running) {
                     statusKb("VmRSS:").ifPresent(kb -> rssPeakKb.accumulateAndGet(kb, Math::max));
-                    try {
-                        Thread.sleep(250);
-                    } catch (InterruptedException e) {
+                    if (!paused(250)) {
                         return;
                     }
                 }
-            }, "bench-memory-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
+            });
         }
 
         /** The most heap in use before any collection, from the server's GC log: the true peak, at GC granularity. */
@@ -1115,6 +1089,34 @@ public final class InvoicePathBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    /** The webhook POST Stripe would send with this event body, signed with the server's current secret. */
+    private HttpRequest signedWebhook(byte[] body) {
+        return HttpRequest.newBuilder(webhookUri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Stripe-Signature", signer.header(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** A started daemon thread: no benchmark thread keeps the JVM alive after main. */
+    private static Thread daemon(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Sleeps; false when interrupted, which ends the polling loop that asked. */
+    private static boolean paused(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     private static void sleep(long millis) {

@@ -6,9 +6,8 @@ import com.adventive.billing.it.support.Fixtures;
 import com.adventive.billing.it.support.Mailbox;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -34,17 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @BillingIT
 class AccountObjectsIT {
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void registerOperator() {
-        admin.register();
-    }
-
-    @AfterEach
-    void unregisterOperator() {
-        admin.unregister();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     @Test
     void theNextInvoiceEmailGoesToTheEmailCustomerUpdatedGave(Db db, WebhookClient webhook, Mailbox mailbox,

@@ -38,13 +38,10 @@ class AccountResolutionIT {
                                                                          StripeApiStub stripe) {
         String email = uniqueEmail("legacy-meta");
         String metadataAcct = newAcctId();
-        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(metadataAcct).build();
-        stripe.stubInvoice(invoice, 100);
-        String legacyAcct = newAcctId();
-        account(db, legacyAcct, invoice.customerId(), "legacy");
+        var invoice = invoiceStripeServes(stripe, email, metadataAcct);
+        String legacyAcct = newAccount(db, invoice.customerId(), "legacy");
 
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        String state = awaitTerminalState(db, invoice.eventId());
+        String state = workedOff(db, webhook, invoice);
 
         assertEquals("skipped", state, "a legacy-billed customer's invoice is left to the legacy system");
         assertEquals(1, db.count("SELECT COUNT(*) FROM operational_event WHERE event_type = 'double_billing_risk'"
@@ -57,17 +54,10 @@ class AccountResolutionIT {
                                                              Bucket bucket, StripeApiStub stripe) {
         String email = uniqueEmail("conflict");
         String metadataAcct = newAcctId();
-        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(metadataAcct).build();
-        stripe.stubInvoice(invoice, 100);
-        String tableAcct = newAcctId();
-        account(db, tableAcct, invoice.customerId(), "stripe");
+        var invoice = invoiceStripeServes(stripe, email, metadataAcct);
+        String tableAcct = newAccount(db, invoice.customerId(), "stripe");
 
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        String state = awaitTerminalState(db, invoice.eventId());
-
-        assertEquals("failed", state);
-        assertConflictRecorded(db, invoice, tableAcct, metadataAcct);
-        assertNothingStoredOrSent(db, bucket, mailbox, invoice, email, tableAcct, metadataAcct);
+        assertRefusedAsConflictBetween(db, webhook, bucket, mailbox, invoice, email, tableAcct, metadataAcct);
     }
 
     @Test
@@ -80,14 +70,9 @@ class AccountResolutionIT {
         stripe.stubCustomer(Json.createObjectBuilder(Fixtures.parse(invoice.customerJson()))
                 .add("metadata", Json.createObjectBuilder().add("acct_id", metadataAcct))
                 .build().toString());
-        String tableAcct = newAcctId();
-        account(db, tableAcct, invoice.customerId(), "stripe");
+        String tableAcct = newAccount(db, invoice.customerId(), "stripe");
 
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        assertEquals("failed", awaitTerminalState(db, invoice.eventId()));
-
-        assertConflictRecorded(db, invoice, tableAcct, metadataAcct);
-        assertNothingStoredOrSent(db, bucket, mailbox, invoice, email, tableAcct, metadataAcct);
+        assertRefusedAsConflictBetween(db, webhook, bucket, mailbox, invoice, email, tableAcct, metadataAcct);
     }
 
     @Test
@@ -95,14 +80,11 @@ class AccountResolutionIT {
                                                                                    Mailbox mailbox, Bucket bucket,
                                                                                    StripeApiStub stripe) {
         String email = uniqueEmail("foreign");
-        String othersAcct = newAcctId();
         String otherCustomer = Fixtures.stripeId("cus_", 14);
-        account(db, othersAcct, otherCustomer, "stripe");
-        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(othersAcct).build();
-        stripe.stubInvoice(invoice, 100);
+        String othersAcct = newAccount(db, otherCustomer, "stripe");
+        var invoice = invoiceStripeServes(stripe, email, othersAcct);
 
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        assertEquals("failed", awaitTerminalState(db, invoice.eventId()));
+        assertEquals("failed", workedOff(db, webhook, invoice));
 
         assertConflictRecorded(db, invoice, othersAcct, otherCustomer);
         assertNothingStoredOrSent(db, bucket, mailbox, invoice, email, othersAcct);
@@ -112,13 +94,10 @@ class AccountResolutionIT {
     void theTableRowDecidesTheKeyPrefixWhenThereIsNoMetadata(Db db, WebhookClient webhook, Mailbox mailbox,
                                                             Bucket bucket, StripeApiStub stripe) {
         String email = uniqueEmail("table-only");
-        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(null).build();
-        stripe.stubInvoice(invoice, 100);
-        String tableAcct = newAcctId();
-        account(db, tableAcct, invoice.customerId(), "stripe");
+        var invoice = invoiceStripeServes(stripe, email, null);
+        String tableAcct = newAccount(db, invoice.customerId(), "stripe");
 
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        assertEquals("done", awaitTerminalState(db, invoice.eventId()));
+        assertEquals("done", workedOff(db, webhook, invoice));
 
         assertDeliveredUnder(db, bucket, mailbox, invoice, email, tableAcct);
     }
@@ -128,12 +107,10 @@ class AccountResolutionIT {
                                                     StripeApiStub stripe) {
         String email = uniqueEmail("agree");
         String acct = newAcctId();
-        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(acct).build();
-        stripe.stubInvoice(invoice, 100);
+        var invoice = invoiceStripeServes(stripe, email, acct);
         account(db, acct, invoice.customerId(), "stripe");
 
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        assertEquals("done", awaitTerminalState(db, invoice.eventId()));
+        assertEquals("done", workedOff(db, webhook, invoice));
 
         assertDeliveredUnder(db, bucket, mailbox, invoice, email, acct);
         assertEquals(0, db.count("SELECT COUNT(*) FROM operational_event WHERE event_type = 'account_conflict'"
@@ -145,15 +122,12 @@ class AccountResolutionIT {
                                                                  Bucket bucket, StripeApiStub stripe) {
         String email = uniqueEmail("moved");
         String metadataAcct = newAcctId();
-        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(metadataAcct).build();
-        stripe.stubInvoice(invoice, 100);
-        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
-        assertEquals("done", awaitTerminalState(db, invoice.eventId()));
+        var invoice = invoiceStripeServes(stripe, email, metadataAcct);
+        assertEquals("done", workedOff(db, webhook, invoice));
         assertDeliveredUnder(db, bucket, mailbox, invoice, email, metadataAcct);
 
         // Later the table maps the customer to another account and Stripe's copies lose their metadata.
-        String tableAcct = newAcctId();
-        account(db, tableAcct, invoice.customerId(), "stripe");
+        String tableAcct = newAccount(db, invoice.customerId(), "stripe");
         stripe.stubInvoice(Json.createObjectBuilder(Fixtures.parse(invoice.invoiceJson()))
                 .add("metadata", Json.createObjectBuilder()).build().toString());
         stripe.stubCustomer(Json.createObjectBuilder(Fixtures.parse(invoice.customerJson()))
@@ -180,9 +154,29 @@ class AccountResolutionIT {
         return Fixtures.stripeId("acct_", 16);
     }
 
+    /** A new account row for the customer; its acct_id. */
+    private static String newAccount(Db db, String customerId, String billedBy) {
+        String acctId = newAcctId();
+        account(db, acctId, customerId, billedBy);
+        return acctId;
+    }
+
     static void account(Db db, String acctId, String customerId, String billedBy) {
         db.execute("INSERT INTO billing_account (acct_id, stripe_customer_id, billed_by, display_name, updated_at) "
                 + "VALUES (?, ?, ?, 'Account resolution test', CURRENT_TIMESTAMP)", acctId, customerId, billedBy);
+    }
+
+    /** A new customer's invoice.finalized with that acct_id metadata (null: none), which Stripe serves too. */
+    private static Fixtures.FinalizedInvoice invoiceStripeServes(StripeApiStub stripe, String email, String metadataAcct) {
+        var invoice = Fixtures.invoiceFinalized().customerEmail(email).acctId(metadataAcct).build();
+        stripe.stubInvoice(invoice, 100);
+        return invoice;
+    }
+
+    /** Posts the invoice's event (taken: 200) and waits for its work to end; the state it ended in. */
+    private static String workedOff(Db db, WebhookClient webhook, Fixtures.FinalizedInvoice invoice) {
+        assertEquals(200, webhook.postSigned(invoice.eventJson()).statusCode());
+        return awaitTerminalState(db, invoice.eventId());
     }
 
     /** Waits for the item to stop working, whatever its outcome, so a wrong outcome fails at once. */
@@ -190,6 +184,15 @@ class AccountResolutionIT {
         Await.until(WORK_TIMEOUT, () -> TERMINAL.contains(workState(db, eventId)),
                 "work item of " + eventId + " to finish");
         return workState(db, eventId);
+    }
+
+    /** Posted, the invoice's work fails as account_conflict naming both accounts; nothing is stored under either or sent. */
+    private static void assertRefusedAsConflictBetween(Db db, WebhookClient webhook, Bucket bucket, Mailbox mailbox,
+                                                       Fixtures.FinalizedInvoice invoice, String email,
+                                                       String tableAcct, String metadataAcct) {
+        assertEquals("failed", workedOff(db, webhook, invoice));
+        assertConflictRecorded(db, invoice, tableAcct, metadataAcct);
+        assertNothingStoredOrSent(db, bucket, mailbox, invoice, email, tableAcct, metadataAcct);
     }
 
     private static void assertConflictRecorded(Db db, Fixtures.FinalizedInvoice invoice, String... named) {

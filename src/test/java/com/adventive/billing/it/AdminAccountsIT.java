@@ -10,9 +10,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,18 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @BillingIT
 class AdminAccountsIT {
 
-    private final AdminClient admin = new AdminClient();
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-    @BeforeEach
-    void operator() {
-        admin.register();
-    }
-
-    @AfterEach
-    void noOperator() {
-        admin.unregister();
-    }
 
     @Test
     void putCreatesThenUpdatesAnAccountAndGetAnswersWhatIsStored(Db db) {

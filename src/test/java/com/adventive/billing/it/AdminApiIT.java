@@ -10,9 +10,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeInvoiceList;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -31,17 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @BillingIT
 class AdminApiIT {
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void operator() {
-        admin.register();
-    }
-
-    @AfterEach
-    void noOperator() {
-        admin.unregister();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     private static Fixtures.FinalizedInvoice delivered(Db db, WebhookClient webhook, Mailbox mailbox,
                                                        StripeApiStub stripe, String who) {

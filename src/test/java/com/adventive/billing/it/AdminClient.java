@@ -3,6 +3,9 @@ package com.adventive.billing.it;
 import com.adventive.billing.it.support.BillingServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -13,8 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 
-/** An operator with a valid Cloudflare Access service token, calling the admin API. */
-final class AdminClient {
+/**
+ * An operator with a valid Cloudflare Access service token, calling the admin API. Registered as
+ * an extension ({@code @RegisterExtension final AdminClient admin = new AdminClient();}) it registers
+ * its token before each test and removes it after, so no class leaves an operator behind.
+ */
+final class AdminClient implements BeforeEachCallback, AfterEachCallback {
 
     private final String clientId = "it-operator-" + UUID.randomUUID().toString().substring(0, 8) + ".access";
     private final String secret = UUID.randomUUID().toString();
@@ -29,6 +36,16 @@ final class AdminClient {
 
     void unregister() {
         BillingServer.removeSecret("ADMIN_SERVICE_TOKENS");
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        register();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        unregister();
     }
 
     String clientId() {

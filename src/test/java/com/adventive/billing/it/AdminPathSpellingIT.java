@@ -4,9 +4,8 @@ import com.adventive.billing.it.support.BillingIT;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeInvoiceList;
 import com.adventive.billing.it.support.Db;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -106,17 +105,8 @@ class AdminPathSpellingIT {
             "/./admin/work/1/retry",
             "/webhooks/../admin/work/1/retry");
 
-    private static AdminClient operator;
-
-    @BeforeAll
-    static void operatorConfigured() {
-        operator = new AdminClient().register();
-    }
-
-    @AfterAll
-    static void operatorRemoved() {
-        operator.unregister();
-    }
+    @RegisterExtension
+    static final AdminClient operator = new AdminClient();
 
     @Test
     void noSpellingOfAnAdminPathGetsInWithoutCredentialsAndNoneAnswers5xx(Db db) {

@@ -7,9 +7,8 @@ import com.adventive.billing.it.support.Fixtures;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,17 +39,8 @@ class AdminRenderCapIT {
     private static final int OPERATOR_CALLS = 8;
     private static final int LONG_INVOICE_LINES = 150;
 
-    private static AdminClient operator;
-
-    @BeforeAll
-    static void operatorConfigured() {
-        operator = new AdminClient().register();
-    }
-
-    @AfterAll
-    static void operatorRemoved() {
-        operator.unregister();
-    }
+    @RegisterExtension
+    static final AdminClient operator = new AdminClient();
 
     @Test
     void adminRendersAndQueueRendersTogetherStayWithinTheCap(Db db, WebhookClient webhook, StripeApiStub stripe)

@@ -8,9 +8,8 @@ import com.adventive.billing.it.support.Mailbox;
 import com.adventive.billing.it.support.ReceivedMail;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeBillingStub;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
@@ -29,17 +28,8 @@ class CreditNotesIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    private final AdminClient operator = new AdminClient();
-
-    @BeforeEach
-    void caller() {
-        operator.register();
-    }
-
-    @AfterEach
-    void noCaller() {
-        operator.unregister();
-    }
+    @RegisterExtension
+    final AdminClient operator = new AdminClient();
 
     static String creditNote(String invoiceId, long amount) {
         return "{\"invoice_id\":\"" + invoiceId + "\",\"amount\":" + amount + ",\"reason\":\"duplicate\","

@@ -8,9 +8,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,17 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @BillingIT
 class DisputeEvidenceIT {
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void registerOperator() {
-        admin.register();
-    }
-
-    @AfterEach
-    void unregisterOperator() {
-        admin.unregister();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     @Test
     void theEvidenceHasThePdfAsSentItsDeliveryThePaymentsAndTheAccount(Db db, WebhookClient webhook, Mailbox mailbox,

@@ -11,8 +11,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -38,17 +38,12 @@ class EmailPdfVersionsIT {
 
     private static final String RENAMED_SELLER = "Adventive Renamed Holdings Ltd";
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void operator() {
-        admin.register();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     @AfterEach
     void restoreSeller() {
         BillingServer.removeSecret("SELLER_NAME");
-        admin.unregister();
     }
 
     @Test

@@ -7,9 +7,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -33,17 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @BillingIT
 class EventReplayIT {
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void registerOperator() {
-        admin.register();
-    }
-
-    @AfterEach
-    void unregisterOperator() {
-        admin.unregister();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     @Test
     void replayStoresExactlyTheEventsNeverDelivered(Db db, WebhookClient webhook, StripeApiStub stripe) {

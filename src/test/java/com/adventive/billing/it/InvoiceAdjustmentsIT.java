@@ -7,9 +7,8 @@ import com.adventive.billing.it.support.WebhookClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -35,17 +34,8 @@ class InvoiceAdjustmentsIT {
 
     private static final String CHARGE_FIXTURE = "events/stripe-java-webhook-events/selected-events.json";
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void registerOperator() {
-        admin.register();
-    }
-
-    @AfterEach
-    void unregisterOperator() {
-        admin.unregister();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     @Test
     void aChargeRefundedInTwoStepsEndsFullyRefundedInAnyOrder(Db db, WebhookClient webhook) {

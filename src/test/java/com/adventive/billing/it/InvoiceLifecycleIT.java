@@ -12,8 +12,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -39,16 +39,11 @@ class InvoiceLifecycleIT {
 
     private static final String PAYMENT_FAILED_SUBJECT = "Payment failed for invoice";
 
-    private final AdminClient admin = new AdminClient();
-
-    @BeforeEach
-    void registerOperator() {
-        admin.register();
-    }
+    @RegisterExtension
+    final AdminClient admin = new AdminClient();
 
     @AfterEach
-    void unregisterOperator() {
-        admin.unregister();
+    void dunningEmailsBackToDefault() {
         BillingServer.removeSecret("DUNNING_EMAILS");
     }
 

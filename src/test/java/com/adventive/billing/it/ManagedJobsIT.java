@@ -7,9 +7,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeBillingStub;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -23,17 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @BillingIT
 class ManagedJobsIT {
 
-    private final AdminClient operator = new AdminClient();
-
-    @BeforeEach
-    void caller() {
-        operator.register();
-    }
-
-    @AfterEach
-    void noCaller() {
-        operator.unregister();
-    }
+    @RegisterExtension
+    final AdminClient operator = new AdminClient();
 
     static String job(String acct, String jobId, long amount, String currency) {
         return "{\"acct_id\":\"" + acct + "\",\"job_id\":\"" + jobId + "\",\"description\":\"Campaign setup, November\","

@@ -1,6 +1,7 @@
 package com.adventive.billing.it;
 
 import com.adventive.billing.it.support.BillingServer;
+import com.adventive.billing.it.support.WireLines;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -116,18 +117,9 @@ final class RawHttp {
         return Integer.parseInt((extension < 0 ? line : line.substring(0, extension)).trim(), 16);
     }
 
+    /** A response's line; its head is ISO-8859-1 and a last line without its CRLF still counts. */
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-            }
-            line.write(b);
-        }
-        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+        return WireLines.read(in, StandardCharsets.ISO_8859_1, true);
     }
 
     private static String[] append(String[] lines, String line) {

@@ -9,8 +9,8 @@ import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeBillingStub;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -37,16 +37,11 @@ class UsageAdjustmentsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    private final AdminClient operator = new AdminClient();
-
-    @BeforeEach
-    void caller() {
-        operator.register();
-    }
+    @RegisterExtension
+    final AdminClient operator = new AdminClient();
 
     @AfterEach
-    void noCaller() {
-        operator.unregister();
+    void reportRateBackToDefault() {
         BillingServer.removeSecret("USAGE_REPORT_RATE");
     }
 

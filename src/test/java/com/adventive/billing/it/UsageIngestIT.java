@@ -9,9 +9,8 @@ import com.adventive.billing.it.support.MeterEventStub;
 import com.adventive.billing.it.support.StripeApiStub;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,17 +31,8 @@ class UsageIngestIT {
 
     static final Duration REPORT_TIMEOUT = Duration.ofSeconds(90);
 
-    private final AdminClient platform = new AdminClient();
-
-    @BeforeEach
-    void caller() {
-        platform.register();
-    }
-
-    @AfterEach
-    void noCaller() {
-        platform.unregister();
-    }
+    @RegisterExtension
+    final AdminClient platform = new AdminClient();
 
     static String thisPeriod() {
         return YearMonth.now(ZoneOffset.UTC).toString();

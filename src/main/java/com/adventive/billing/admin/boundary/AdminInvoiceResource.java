@@ -43,8 +43,7 @@ public class AdminInvoiceResource {
     @Operation(summary = "Re-fetch from Stripe, re-render, re-store and re-send the invoice email (invoice_notify)",
             description = "Creates no Stripe event. Answers the stored key, sha256 and the new email's Message-ID.")
     public Response resend(JsonObject body) throws StripeException {
-        String invoiceId = AdminRequests.invoiceIdFrom(body);
-        return Response.ok(operations.resend(invoiceId, AdminPrincipals.describe(security))).build();
+        return onInvoice(body, operations::resend);
     }
 
     @POST
@@ -54,8 +53,18 @@ public class AdminInvoiceResource {
     @Operation(summary = "Render and store the invoice PDF now, without email",
             description = "Answers key, size, sha256, pages and render time.")
     public Response render(JsonObject body) throws StripeException {
+        return onInvoice(body, operations::render);
+    }
+
+    /** One of InvoiceOperations' repairs, on the invoice the body names, by the operator who asked. */
+    @FunctionalInterface
+    interface Repair {
+        Object apply(String invoiceId, String operator) throws StripeException;
+    }
+
+    private Response onInvoice(JsonObject body, Repair repair) throws StripeException {
         String invoiceId = AdminRequests.invoiceIdFrom(body);
-        return Response.ok(operations.render(invoiceId, AdminPrincipals.describe(security))).build();
+        return Response.ok(repair.apply(invoiceId, AdminPrincipals.describe(security))).build();
     }
 
     @GET

@@ -7,9 +7,7 @@ import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.webhook.control.StoredEvents;
 import com.adventive.billing.webhook.entity.ReceivedEvent;
-import com.adventive.billing.work.control.PermanentWorkFailure;
 import com.adventive.billing.work.control.WorkContext;
-import com.adventive.billing.work.control.WorkDeferred;
 import com.adventive.billing.work.control.WorkHandler;
 import com.adventive.billing.work.entity.WorkState;
 import com.stripe.exception.StripeException;
@@ -39,13 +37,10 @@ public class InvoiceFinalizedHandler implements WorkHandler {
     InvoiceSource source;
 
     @Inject
-    InvoicePreparer preparer;
+    InvoiceWork invoiceWork;
 
     @Inject
     InvoiceDocuments documents;
-
-    @Inject
-    InvoiceMailer mailer;
 
     @Inject
     OperationalLog operationalLog;
@@ -63,8 +58,7 @@ public class InvoiceFinalizedHandler implements WorkHandler {
 
     @Override
     public WorkState handle(WorkContext context) throws Exception {
-        ReceivedEvent event = events.read(context.subject())
-                .orElseThrow(() -> new PermanentWorkFailure("event_missing", "no stored event " + context.subject()));
+        ReceivedEvent event = events.forWork(context.subject());
         LoadedInvoice loaded;
         try {
             loaded = source.load(event);
@@ -79,24 +73,14 @@ public class InvoiceFinalizedHandler implements WorkHandler {
             return notDeliverable(op, undeliverable.get());
         }
 
-        PreparedInvoice prepared;
-        try {
-            prepared = preparer.prepare(loaded, context.operational());
-        } catch (InvoicePreparer.AccountUnresolvedException e) {
-            throw new PermanentWorkFailure("account_unresolved", e.getMessage());
-        } catch (InvoicePreparer.LegacyAccountException e) {
+        Optional<PreparedInvoice> preparing = invoiceWork.prepare(loaded, context.operational());
+        if (preparing.isEmpty()) {
             return WorkState.SKIPPED;
         }
+        PreparedInvoice prepared = preparing.get();
         documents.ensureStored(prepared.row(), prepared.view(), prepared.op());
-        try {
-            mailer.send(InvoiceMailer.INVOICE_NEW, InvoiceMailer.INVOICE_NEW + ":" + invoice.getId(), prepared.row(),
-                    prepared.view(), invoice.getCustomerEmail(), prepared.op());
-        } catch (InvoiceMailer.UndeliverableException e) {
-            throw new PermanentWorkFailure(e.reason(), e.getMessage());
-        } catch (InvoiceMailer.DeliveryInProgressException e) {
-            // Another worker is sending this very email: wait for it, without spending an attempt on it.
-            throw new WorkDeferred(e.getMessage(), e);
-        }
+        invoiceWork.email(mailer -> mailer.send(InvoiceMailer.INVOICE_NEW, InvoiceMailer.INVOICE_NEW + ":" + invoice.getId(),
+                prepared.row(), prepared.view(), invoice.getCustomerEmail(), prepared.op()));
         return WorkState.DONE;
     }
 

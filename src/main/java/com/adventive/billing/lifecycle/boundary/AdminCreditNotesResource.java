@@ -3,15 +3,14 @@ package com.adventive.billing.lifecycle.boundary;
 import com.adventive.billing.lifecycle.control.CreditNoteLedger;
 import com.adventive.billing.lifecycle.control.CreditNotes;
 import com.adventive.billing.lifecycle.entity.CreditNoteRequest;
+import com.adventive.billing.platform.boundary.RequestInput;
 import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.work.boundary.WorkQueueSender;
 import com.stripe.exception.StripeException;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -38,6 +37,8 @@ import java.util.List;
 @Path("/admin/credit-notes")
 @Tag(name = "credit notes", description = "Stripe Credit Notes issued by operators, emailed once")
 public class AdminCreditNotesResource {
+
+    private static final String INVALID = "invalid_credit_note";
 
     @Inject
     CreditNotes creditNotes;
@@ -68,12 +69,10 @@ public class AdminCreditNotesResource {
     @Operation(summary = "Issue a credit note once: {invoice_id, amount | lines:[{invoice_line_item|description, amount}], "
             + "reason, memo, request_id?}; the customer is emailed it once")
     public Response issue(JsonObject body) throws StripeException {
-        if (body == null) {
-            throw invalid("expected a JSON body");
-        }
-        String who = security != null && security.getUserPrincipal() != null ? security.getUserPrincipal().getName() : null;
-        CreditNotes.Outcome outcome = creditNotes.issue(text(body, "invoice_id"), amount(body.get("amount"), "amount"),
-                lines(body.get("lines")), text(body, "reason"), text(body, "memo"), text(body, "request_id"), who);
+        RequestInput input = RequestInput.body(body, INVALID);
+        CreditNotes.Outcome outcome = creditNotes.issue(input.text("invoice_id"), amount(input, "amount"),
+                lines(input), input.text("reason"), input.text("memo"), input.text("request_id"),
+                RequestInput.who(security));
         if (outcome.workId() != null) {
             queue.wakeNew(outcome.workId());
         }
@@ -91,7 +90,8 @@ public class AdminCreditNotesResource {
         return ledger.forInvoice(invoiceId).stream().map(r -> CreditNoteView.of(r.state(), r)).toList();
     }
 
-    private static List<CreditNotes.RequestedLine> lines(JsonValue value) {
+    private static List<CreditNotes.RequestedLine> lines(RequestInput body) {
+        JsonValue value = body.value("lines");
         if (value == null || value == JsonValue.NULL) {
             return null;
         }
@@ -100,41 +100,21 @@ public class AdminCreditNotesResource {
         }
         List<CreditNotes.RequestedLine> lines = new ArrayList<>();
         for (JsonValue item : array) {
-            if (!(item instanceof JsonObject line)) {
+            if (!(item instanceof JsonObject object)) {
                 throw invalid("each line must be an object");
             }
-            lines.add(new CreditNotes.RequestedLine(text(line, "invoice_line_item"), text(line, "description"),
-                    amount(line.get("amount"), "a line's amount")));
+            RequestInput line = new RequestInput(object, INVALID);
+            lines.add(new CreditNotes.RequestedLine(line.text("invoice_line_item"), line.text("description"),
+                    amount(line, "a line's amount")));
         }
         return lines;
     }
 
-    private static String text(JsonObject body, String field) {
-        JsonValue value = body.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonString s) {
-            return s.getString();
-        }
-        throw invalid(field + " must be a string");
-    }
-
-    private static Long amount(JsonValue value, String what) {
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonNumber n && n.isIntegral()) {
-            try {
-                return n.bigIntegerValueExact().longValueExact();
-            } catch (ArithmeticException e) {
-                throw invalid(what + " is too large");
-            }
-        }
-        throw invalid(what + " must be a whole number in the invoice currency's minor unit");
+    private static Long amount(RequestInput input, String what) {
+        return input.wholeNumber("amount", what, "a whole number in the invoice currency's minor unit");
     }
 
     private static BillingProblem invalid(String detail) {
-        return BillingProblem.badRequest("invalid_credit_note", detail);
+        return BillingProblem.badRequest(INVALID, detail);
     }
 }

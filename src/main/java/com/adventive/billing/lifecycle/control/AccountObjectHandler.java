@@ -2,6 +2,7 @@ package com.adventive.billing.lifecycle.control;
 
 import com.adventive.billing.lifecycle.control.AccountRecords.Applied;
 import com.adventive.billing.lifecycle.entity.ObjectCopy;
+import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.StripeGateway;
 import com.adventive.billing.platform.entity.OperationalContext;
@@ -20,6 +21,8 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * customer.* and customer.subscription.* events: the event's copy of the object is stored if it
@@ -43,56 +46,54 @@ public abstract class AccountObjectHandler<S> implements WorkHandler {
     @Inject
     OperationalLog operationalLog;
 
-    /** The object read from its JSON (an event's data.object or Stripe's answer). */
-    protected abstract S read(JsonObject object);
-
-    protected abstract String idOf(S copy);
-
-    protected abstract boolean validId(String id);
-
-    protected abstract Applied store(S copy, ObjectCopy from);
-
-    protected abstract Applied storeWithoutStripe(S copy, ObjectCopy from);
+    /** How one kind of account object is read (from an event's data.object or Stripe's answer), named, stored and fetched. */
+    protected record AccountObject<S>(Function<JsonObject, S> reader, Function<S, String> idOf, Ids idShape,
+                                      BiFunction<S, ObjectCopy, Applied> store,
+                                      BiFunction<S, ObjectCopy, Applied> storeWithoutStripe, CurrentCopy fetch) {
+    }
 
     /** Stripe's current copy as JSON. */
-    protected abstract String fetch(String id) throws StripeException;
+    protected interface CurrentCopy {
+        String json(String id) throws StripeException;
+    }
+
+    /** This handler's kind of object (built on use: it refers to the injected ledger and gateway). */
+    protected abstract AccountObject<S> object();
 
     @Override
     public WorkState handle(WorkContext context) throws Exception {
-        ReceivedEvent event = events.read(context.subject())
-                .orElseThrow(() -> new PermanentWorkFailure("event_missing", "no stored event " + context.subject()));
-        if (event.dataObject() == null) {
-            throw new PermanentWorkFailure("event_malformed", "event has no data.object");
-        }
-        S copy = read(event.dataObject());
-        if (!validId(idOf(copy))) {
+        ReceivedEvent event = events.withObjectForWork(context.subject());
+        AccountObject<S> object = object();
+        S copy = object.reader().apply(event.dataObject());
+        String id = object.idOf().apply(copy);
+        if (!object.idShape().matches(id)) {
             throw new PermanentWorkFailure("event_malformed", "event data.object has no valid id");
         }
         Instant created = event.occurredAt() != null ? event.occurredAt() : Instant.now();
         ObjectCopy from = ObjectCopy.ofEvent(created, event.eventId());
-        if (store(copy, from) != Applied.STALE) {
+        if (object.store().apply(copy, from) != Applied.STALE) {
             return WorkState.DONE;
         }
         OperationalContext op = context.operational();
         if (!stripe.isConfigured()) {
-            storeWithoutStripe(copy, from);
-            operationalLog.record(op, "stale_copy_kept", idOf(copy) + ": the event's copy is older than the stored "
-                    + "one and STRIPE_SECRET_KEY is not set to fetch the current one; the newer copy is kept");
+            object.storeWithoutStripe().apply(copy, from);
+            operationalLog.record(op, "stale_copy_kept", id + ": the event's copy is older than the stored one "
+                    + "and STRIPE_SECRET_KEY is not set to fetch the current one; the newer copy is kept");
             return WorkState.DONE;
         }
-        Optional<S> current = current(idOf(copy));
+        Optional<S> current = current(object, id);
         if (current.isEmpty()) {
-            operationalLog.record(op, "stale_copy_kept", idOf(copy) + ": Stripe no longer has it; the stored copy is kept");
+            operationalLog.record(op, "stale_copy_kept", id + ": Stripe no longer has it; the stored copy is kept");
             return WorkState.DONE;
         }
-        store(current.get(), ObjectCopy.fetched(Instant.now()));
+        object.store().apply(current.get(), ObjectCopy.fetched(Instant.now()));
         return WorkState.DONE;
     }
 
-    private Optional<S> current(String id) throws StripeException {
+    private Optional<S> current(AccountObject<S> object, String id) throws StripeException {
         try {
-            try (var reader = Json.createReader(new StringReader(fetch(id)))) {
-                return Optional.of(read(reader.readObject()));
+            try (var reader = Json.createReader(new StringReader(object.fetch().json(id)))) {
+                return Optional.of(object.reader().apply(reader.readObject()));
             }
         } catch (InvalidRequestException e) {
             if (Integer.valueOf(404).equals(e.getStatusCode())) {

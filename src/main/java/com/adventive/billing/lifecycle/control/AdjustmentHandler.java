@@ -32,11 +32,7 @@ public abstract class AdjustmentHandler implements WorkHandler {
 
     @Override
     public WorkState handle(WorkContext context) throws Exception {
-        ReceivedEvent event = events.read(context.subject())
-                .orElseThrow(() -> new PermanentWorkFailure("event_missing", "no stored event " + context.subject()));
-        if (event.dataObject() == null) {
-            throw new PermanentWorkFailure("event_malformed", "event has no data.object");
-        }
+        ReceivedEvent event = events.withObjectForWork(context.subject());
         AdjustmentSnapshot copy = read(event.dataObject());
         if (copy.objectId() == null || !AdjustmentSnapshots.STRIPE_ID.matcher(copy.objectId()).matches()) {
             throw new PermanentWorkFailure("event_malformed", "event data.object has no valid id");

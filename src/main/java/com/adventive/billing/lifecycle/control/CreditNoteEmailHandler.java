@@ -3,8 +3,8 @@ package com.adventive.billing.lifecycle.control;
 import com.adventive.billing.invoice.control.CreditNotePdfRenderer;
 import com.adventive.billing.invoice.control.InvoiceDates;
 import com.adventive.billing.invoice.control.InvoiceMailer;
-import com.adventive.billing.invoice.control.InvoicePreparer;
 import com.adventive.billing.invoice.control.InvoiceSource;
+import com.adventive.billing.invoice.control.InvoiceWork;
 import com.adventive.billing.invoice.control.Money;
 import com.adventive.billing.invoice.entity.CreditNoteNotice;
 import com.adventive.billing.invoice.entity.LoadedInvoice;
@@ -12,7 +12,6 @@ import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.lifecycle.entity.CreditNoteRequest;
 import com.adventive.billing.work.control.PermanentWorkFailure;
 import com.adventive.billing.work.control.WorkContext;
-import com.adventive.billing.work.control.WorkDeferred;
 import com.adventive.billing.work.control.WorkHandler;
 import com.adventive.billing.work.entity.WorkState;
 import com.stripe.model.InvoiceLineItem;
@@ -26,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Emails an issued credit note to the invoice's customer once ({@code credit_note} template, the
@@ -48,10 +48,7 @@ public class CreditNoteEmailHandler implements WorkHandler {
     InvoiceSource source;
 
     @Inject
-    InvoicePreparer preparer;
-
-    @Inject
-    InvoiceMailer mailer;
+    InvoiceWork invoiceWork;
 
     @Inject
     CreditNotePdfRenderer pdfRenderer;
@@ -76,25 +73,16 @@ public class CreditNoteEmailHandler implements WorkHandler {
         }
         var op = context.operational().withInvoice(request.stripeInvoiceId());
         LoadedInvoice loaded = source.fetch(request.stripeInvoiceId());
-        PreparedInvoice prepared;
-        try {
-            prepared = preparer.prepare(loaded, op);
-        } catch (InvoicePreparer.AccountUnresolvedException e) {
-            throw new PermanentWorkFailure("account_unresolved", e.getMessage());
-        } catch (InvoicePreparer.LegacyAccountException e) {
+        Optional<PreparedInvoice> preparing = invoiceWork.prepare(loaded, op);
+        if (preparing.isEmpty()) {
             return WorkState.SKIPPED; // recorded as double_billing_risk; the legacy system writes to its customers
         }
+        PreparedInvoice prepared = preparing.get();
         CreditNoteNotice notice = notice(request, loaded, prepared.view().number());
         long issuedEpoch = request.issuedAt().toEpochSecond(ZoneOffset.UTC);
         byte[] pdf = pdfRenderer.render(prepared.view(), notice, issuedEpoch);
-        try {
-            mailer.sendCreditNote(dedupeKey(request), prepared.row(), prepared.view(), notice,
-                    loaded.invoice().getCustomerEmail(), pdf, prepared.op());
-        } catch (InvoiceMailer.UndeliverableException e) {
-            throw new PermanentWorkFailure(e.reason(), e.getMessage());
-        } catch (InvoiceMailer.DeliveryInProgressException e) {
-            throw new WorkDeferred(e.getMessage(), e);
-        }
+        invoiceWork.email(mailer -> mailer.sendCreditNote(dedupeKey(request), prepared.row(), prepared.view(), notice,
+                loaded.invoice().getCustomerEmail(), pdf, prepared.op()));
         return WorkState.DONE;
     }
 

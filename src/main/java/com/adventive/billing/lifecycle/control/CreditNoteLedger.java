@@ -2,7 +2,6 @@ package com.adventive.billing.lifecycle.control;
 
 import com.adventive.billing.lifecycle.entity.CreditNoteRequest;
 import com.adventive.billing.platform.control.Clock;
-import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.work.control.WorkSubmission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,11 +10,13 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Credit note requests, each change in its own short transaction (nothing is held across the Stripe call). */
+/**
+ * Credit note requests, each change in its own short transaction (nothing is held across the Stripe
+ * call); starting and failing a send are {@link com.adventive.billing.platform.control.RequestSendLedger}'s.
+ */
 @ApplicationScoped
 public class CreditNoteLedger {
 
@@ -45,41 +46,6 @@ public class CreditNoteLedger {
                 CreditNoteRequest.class).setParameter("invoice", invoiceId).getResultList();
     }
 
-    @Transactional
-    public CreditNoteRequest insert(CreditNoteRequest request) {
-        em.persist(request);
-        em.flush();
-        return request;
-    }
-
-    /** Send now, or the state it is settled in. */
-    public sealed interface Decision {
-        record Send(CreditNoteRequest request) implements Decision { }
-        record Settled(CreditNoteRequest request) implements Decision { }
-    }
-
-    /**
-     * Under a row lock: a request already issued, refused or in doubt is settled; a pending one
-     * written longer ago than Stripe keeps idempotency keys goes in doubt (a second send could issue a
-     * second credit note), otherwise the attempt is counted and the caller sends.
-     */
-    @Transactional
-    public Decision startSend(long id, Duration resendWindow) {
-        CreditNoteRequest request = em.find(CreditNoteRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
-        if (!CreditNoteRequest.PENDING.equals(request.state())) {
-            return new Decision.Settled(request);
-        }
-        if (request.sendAttempts() > 0 && request.requestedAt().plus(resendWindow).isBefore(Clock.nowUtc())) {
-            request.outcomeUnknown("requested at " + request.requestedAt() + " UTC and never confirmed ("
-                    + Texts.truncate(String.valueOf(request.lastError()), 500) + "); Stripe no longer deduplicates "
-                    + "its idempotency key. Look for a credit note on " + request.stripeInvoiceId()
-                    + " with metadata request_key=" + request.requestKey() + " in Stripe before asking again");
-            return new Decision.Settled(request);
-        }
-        request.sendStarting();
-        return new Decision.Send(request);
-    }
-
     /** Issued, and its email's work created in the same transaction; returns the work item to wake. */
     @Transactional
     public Issued issued(long id, String creditNoteId, String number, Long total, String currency) {
@@ -93,17 +59,5 @@ public class CreditNoteLedger {
     }
 
     public record Issued(CreditNoteRequest request, Long workId) {
-    }
-
-    @Transactional
-    public void sendFailed(long id, String error, boolean refused) {
-        CreditNoteRequest request = em.find(CreditNoteRequest.class, id);
-        if (CreditNoteRequest.PENDING.equals(request.state())) {
-            if (refused) {
-                request.failed(Texts.truncate(error, 2000));
-            } else {
-                request.sendFailed(Texts.truncate(error, 2000));
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.Clock;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.platform.control.OperationalLog;
+import com.adventive.billing.platform.control.RequestSendLedger;
 import com.adventive.billing.platform.control.StripeGateway;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.entity.Texts;
@@ -44,6 +45,9 @@ public class CreditNotes {
     CreditNoteLedger ledger;
 
     @Inject
+    RequestSendLedger sends;
+
+    @Inject
     InvoiceSource source;
 
     @Inject
@@ -72,27 +76,25 @@ public class CreditNotes {
         if (request == null) {
             String acctId = stripeBilledAccount(invoiceId);
             try {
-                request = ledger.insert(new CreditNoteRequest(key, invoiceId, acctId, amount, linesJson, reason,
+                request = sends.insert(new CreditNoteRequest(key, invoiceId, acctId, amount, linesJson, reason,
                         memo, who, Clock.nowUtc()));
             } catch (RuntimeException e) {
                 request = ledger.byKey(key).orElseThrow(() -> e); // a concurrent identical request won
             }
         }
-        CreditNoteLedger.Decision decision = ledger.startSend(request.id(), RESEND_WINDOW);
-        if (decision instanceof CreditNoteLedger.Decision.Settled settled) {
+        var decision = sends.startSend(CreditNoteRequest.class, request.id(), RESEND_WINDOW);
+        if (decision instanceof RequestSendLedger.Decision.Settled<CreditNoteRequest> settled) {
             return settledAnswer(settled.request());
         }
-        CreditNoteRequest sending = ((CreditNoteLedger.Decision.Send) decision).request();
+        CreditNoteRequest sending = decision.request();
         CreditNote note;
         try {
             note = stripe.createCreditNote(invoiceId, amount, gatewayLines(lines), reason, memo,
                     Map.of("request_key", key, "requested_by", who == null ? "" : Texts.truncate(who, 400),
                             "source", "billing-worker"), key);
         } catch (StripeException e) {
-            Integer status = e.getStatusCode();
-            boolean refused = status != null && status >= 400 && status < 500
-                    && status != 401 && status != 403 && status != 409 && status != 429;
-            ledger.sendFailed(sending.id(), Texts.describe(e, 1500), refused);
+            sends.sendFailed(CreditNoteRequest.class, sending.id(), Texts.describe(e, 1500),
+                    StripeGateway.refusedForGood(e));
             throw e;
         }
         CreditNoteLedger.Issued issued = ledger.issued(sending.id(), note.getId(), note.getNumber(), note.getTotal(),

@@ -30,11 +30,7 @@ public abstract class InvoiceLifecycleHandler implements WorkHandler {
 
     @Override
     public WorkState handle(WorkContext context) throws Exception {
-        ReceivedEvent event = events.read(context.subject())
-                .orElseThrow(() -> new PermanentWorkFailure("event_missing", "no stored event " + context.subject()));
-        if (event.dataObject() == null) {
-            throw new PermanentWorkFailure("event_malformed", "event has no data.object");
-        }
+        ReceivedEvent event = events.withObjectForWork(context.subject());
         InvoiceSnapshot copy = InvoiceSnapshots.of(event.dataObject());
         if (!Ids.INVOICE.matches(copy.invoiceId())) {
             throw new PermanentWorkFailure("event_malformed", "event data.object has no valid invoice id");

@@ -1,19 +1,19 @@
 package com.adventive.billing.lifecycle.control;
 
 import com.adventive.billing.invoice.control.InvoiceMailer;
-import com.adventive.billing.invoice.control.InvoicePreparer;
 import com.adventive.billing.invoice.control.InvoiceSource;
+import com.adventive.billing.invoice.control.InvoiceWork;
 import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.lifecycle.entity.InvoiceSnapshot;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.webhook.entity.ReceivedEvent;
-import com.adventive.billing.work.control.PermanentWorkFailure;
-import com.adventive.billing.work.control.WorkDeferred;
 import com.adventive.billing.work.entity.WorkState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.util.Optional;
 
 /**
  * invoice.payment_failed: records the attempt (count, next attempt, decline reason), an operational
@@ -34,10 +34,7 @@ public class InvoicePaymentFailedHandler extends InvoiceLifecycleHandler {
     InvoiceSource source;
 
     @Inject
-    InvoicePreparer preparer;
-
-    @Inject
-    InvoiceMailer mailer;
+    InvoiceWork invoiceWork;
 
     @Override
     public String kind() {
@@ -82,22 +79,13 @@ public class InvoicePaymentFailedHandler extends InvoiceLifecycleHandler {
             operationalLog.record(op, "dunning_skipped", e.getMessage() + ": no payment_failed email");
             return WorkState.DONE;
         }
-        PreparedInvoice prepared;
-        try {
-            prepared = preparer.prepare(loaded, op);
-        } catch (InvoicePreparer.AccountUnresolvedException e) {
-            throw new PermanentWorkFailure("account_unresolved", e.getMessage());
-        } catch (InvoicePreparer.LegacyAccountException e) {
+        Optional<PreparedInvoice> preparing = invoiceWork.prepare(loaded, op);
+        if (preparing.isEmpty()) {
             return WorkState.DONE; // recorded; the legacy system does its own dunning
         }
-        try {
-            mailer.sendWithoutAttachment(InvoiceMailer.PAYMENT_FAILED, dedupeKey(copy), prepared.row(),
-                    prepared.view(), loaded.invoice().getCustomerEmail(), prepared.op());
-        } catch (InvoiceMailer.UndeliverableException e) {
-            throw new PermanentWorkFailure(e.reason(), e.getMessage());
-        } catch (InvoiceMailer.DeliveryInProgressException e) {
-            throw new WorkDeferred(e.getMessage(), e);
-        }
+        PreparedInvoice prepared = preparing.get();
+        invoiceWork.email(mailer -> mailer.sendWithoutAttachment(InvoiceMailer.PAYMENT_FAILED, dedupeKey(copy),
+                prepared.row(), prepared.view(), loaded.invoice().getCustomerEmail(), prepared.op()));
         return WorkState.DONE;
     }
 

@@ -7,7 +7,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -23,7 +22,7 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "account_subscription")
-public class AccountSubscription implements StripeObjectRecord<SubscriptionSnapshot> {
+public class AccountSubscription extends StripeObjectRecord<SubscriptionSnapshot> {
 
     @Id
     @Column(name = "stripe_subscription_id")
@@ -45,21 +44,6 @@ public class AccountSubscription implements StripeObjectRecord<SubscriptionSnaps
     @Column(name = "canceled_at")
     private LocalDateTime canceledAt;
 
-    @Column(name = "as_of")
-    private LocalDateTime asOf;
-
-    private String source;
-
-    @Column(name = "source_event_id")
-    private String sourceEventId;
-
-    @Version
-    @Column(name = "row_version")
-    private long rowVersion;
-
-    @Column(name = "updated_at")
-    private LocalDateTime updatedAt;
-
     protected AccountSubscription() {
     }
 
@@ -75,34 +59,26 @@ public class AccountSubscription implements StripeObjectRecord<SubscriptionSnaps
         if (copy.canceled() && status != null && !SubscriptionSnapshot.CANCELED.equals(status)) {
             return CopyOrder.NEWER;
         }
-        return CopyOrder.of(asOf, StripeCustomer.utc(from), sameContent(copy));
+        return super.compare(copy, from);
     }
 
     @Override
-    public void replaceWith(SubscriptionSnapshot copy, String resolvedAcctId, ObjectCopy from, LocalDateTime now) {
+    protected void takeContent(SubscriptionSnapshot copy, String resolvedAcctId) {
         stripeCustomerId = copy.customerId() != null ? copy.customerId() : stripeCustomerId;
         acctId = resolvedAcctId != null ? resolvedAcctId : acctId;
         status = copy.status();
         plan = copy.plan();
         itemsJson = itemsJson(copy);
         canceledAt = copy.canceledAt() == null ? null : LocalDateTime.ofInstant(copy.canceledAt(), ZoneOffset.UTC);
-        LocalDateTime copyAsOf = StripeCustomer.utc(from);
-        asOf = asOf == null || copyAsOf.isAfter(asOf) ? copyAsOf : asOf;
-        source = from.source();
-        sourceEventId = from.eventId();
-        updatedAt = now;
     }
 
-    /**
-     * Without Stripe to ask, two different copies of the same moment are settled by a fixed rule
-     * (the greater content), so the outcome still does not depend on their order.
-     */
     @Override
-    public boolean settlesTieFor(SubscriptionSnapshot copy, ObjectCopy from) {
-        return StripeCustomer.utc(from).equals(asOf) && fingerprint(copy).compareTo(fingerprint()) > 0;
+    protected int compareContent(SubscriptionSnapshot copy) {
+        return fingerprint(copy).compareTo(fingerprint());
     }
 
-    private boolean sameContent(SubscriptionSnapshot copy) {
+    @Override
+    protected boolean sameContent(SubscriptionSnapshot copy) {
         return Objects.equals(status, copy.status()) && Objects.equals(plan, copy.plan())
                 && Objects.equals(itemsJson, itemsJson(copy));
     }
@@ -141,7 +117,4 @@ public class AccountSubscription implements StripeObjectRecord<SubscriptionSnaps
     public String plan() { return plan; }
     public String itemsJson() { return itemsJson; }
     public LocalDateTime canceledAt() { return canceledAt; }
-    public LocalDateTime asOf() { return asOf; }
-    public String source() { return source; }
-    public LocalDateTime updatedAt() { return updatedAt; }
 }

@@ -1,6 +1,6 @@
 package com.adventive.billing.lifecycle.entity;
 
-import com.adventive.billing.platform.entity.SentOnceToStripe;
+import com.adventive.billing.platform.entity.RequestSentOnceToStripe;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -16,9 +16,8 @@ import java.time.LocalDateTime;
  */
 @Entity
 @Table(name = "credit_note_request")
-public class CreditNoteRequest extends SentOnceToStripe {
+public class CreditNoteRequest extends RequestSentOnceToStripe {
 
-    public static final String PENDING = "pending";
     public static final String ISSUED = "issued";
     /** Stripe refused it for good (4xx): a corrected request is a new one. */
     public static final String FAILED = "failed";
@@ -83,9 +82,26 @@ public class CreditNoteRequest extends SentOnceToStripe {
         this.requestedAt = now;
     }
 
-    /** The first attempt's start is what Stripe's idempotency window counts from. */
-    public void sendStarting() {
+    /** The request's time stands for its first attempt's start: what Stripe's idempotency window counts from. */
+    @Override
+    protected LocalDateTime idempotencyWindowStart() {
+        return sendAttempts() > 0 ? requestedAt : null;
+    }
+
+    @Override
+    protected void sendStarting(LocalDateTime now) {
         countAttempt();
+    }
+
+    @Override
+    protected String neverConfirmed() {
+        return "requested at " + requestedAt + " UTC and never confirmed";
+    }
+
+    @Override
+    protected String whereToLook() {
+        return "Look for a credit note on " + stripeInvoiceId + " with metadata request_key=" + requestKey
+                + " in Stripe before asking again";
     }
 
     public void issued(String creditNoteId, String number, Long total, String currency, LocalDateTime now) {

@@ -4,10 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
@@ -16,7 +13,7 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "stripe_customer")
-public class StripeCustomer implements StripeObjectRecord<CustomerSnapshot> {
+public class StripeCustomer extends StripeObjectRecord<CustomerSnapshot> {
 
     @Id
     @Column(name = "stripe_customer_id")
@@ -27,21 +24,6 @@ public class StripeCustomer implements StripeObjectRecord<CustomerSnapshot> {
 
     private String email;
 
-    @Column(name = "as_of")
-    private LocalDateTime asOf;
-
-    private String source;
-
-    @Column(name = "source_event_id")
-    private String sourceEventId;
-
-    @Version
-    @Column(name = "row_version")
-    private long rowVersion;
-
-    @Column(name = "updated_at")
-    private LocalDateTime updatedAt;
-
     protected StripeCustomer() {
     }
 
@@ -50,43 +32,23 @@ public class StripeCustomer implements StripeObjectRecord<CustomerSnapshot> {
     }
 
     @Override
-    public CopyOrder compare(CustomerSnapshot copy, ObjectCopy from) {
-        return CopyOrder.of(asOf, utc(from), Objects.equals(email, copy.email()));
+    protected boolean sameContent(CustomerSnapshot copy) {
+        return Objects.equals(email, copy.email());
     }
 
-    /** Takes the copy as the customer's current state; {@code acctId} is the account it resolves to now. */
     @Override
-    public void replaceWith(CustomerSnapshot copy, String resolvedAcctId, ObjectCopy from, LocalDateTime now) {
+    protected void takeContent(CustomerSnapshot copy, String resolvedAcctId) {
         email = copy.email();
         acctId = resolvedAcctId != null ? resolvedAcctId : acctId;
-        asOf = utc(from);
-        source = from.source();
-        sourceEventId = from.eventId();
-        updatedAt = now;
     }
 
-    /**
-     * Without Stripe to ask, two different copies of the same moment are settled by a fixed rule
-     * (the greater email), so the outcome still does not depend on the order they arrived in.
-     */
+    /** The greater email wins a tie; no email ranks below any. */
     @Override
-    public boolean settlesTieFor(CustomerSnapshot copy, ObjectCopy from) {
-        return utc(from).equals(asOf) && compareNullable(copy.email(), email) > 0;
-    }
-
-    static int compareNullable(String a, String b) {
-        return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
-    }
-
-    static LocalDateTime utc(ObjectCopy from) {
-        return LocalDateTime.ofInstant(from.asOf(), ZoneOffset.UTC);
+    protected int compareContent(CustomerSnapshot copy) {
+        return copy.email() == null ? (email == null ? 0 : -1) : email == null ? 1 : copy.email().compareTo(email);
     }
 
     public String stripeCustomerId() { return stripeCustomerId; }
     public String acctId() { return acctId; }
     public String email() { return email; }
-    public LocalDateTime asOf() { return asOf; }
-    public String source() { return source; }
-    public String sourceEventId() { return sourceEventId; }
-    public LocalDateTime updatedAt() { return updatedAt; }
 }

@@ -390,4 +390,17 @@ public class StripeGateway {
         reconcileClient.set(new CachedClient(key, base, client));
         return client;
     }
+
+    // --- requests sent once (credit notes, managed jobs, meter events): how a failed call counts ---
+
+    /**
+     * Whether Stripe refused a write for good (a 4xx that asking again cannot change): not an
+     * authentication or permission problem (401, 403), a conflict (409) or a rate limit (429),
+     * which a later attempt may get past, and not a network failure (no status).
+     */
+    public static boolean refusedForGood(StripeException e) {
+        Integer status = e.getStatusCode();
+        return status != null && status >= 400 && status < 500
+                && status != 401 && status != 403 && status != 409 && status != 429;
+    }
 }

@@ -1,5 +1,6 @@
 package com.adventive.billing.usage.boundary;
 
+import com.adventive.billing.platform.boundary.RequestInput;
 import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.usage.control.ManagedJobLedger;
@@ -7,10 +8,7 @@ import com.adventive.billing.usage.control.ManagedJobs;
 import com.adventive.billing.usage.entity.ManagedJob;
 import com.stripe.exception.StripeException;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -56,12 +54,11 @@ public class AdminManagedJobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Bill a managed-service job once: {acct_id, job_id, description, amount (minor units), currency}")
     public Response bill(JsonObject body) throws StripeException {
-        if (body == null) {
-            throw BillingProblem.badRequest("invalid_managed_job", "expected a JSON body");
-        }
-        String who = security != null && security.getUserPrincipal() != null ? security.getUserPrincipal().getName() : null;
-        ManagedJobs.Billed billed = jobs.bill(text(body, "acct_id"), text(body, "job_id"), text(body, "description"),
-                amount(body), text(body, "currency"), who);
+        RequestInput input = RequestInput.body(body, "invalid_managed_job");
+        ManagedJobs.Billed billed = jobs.bill(input.text("acct_id"), input.text("job_id"), input.text("description"),
+                input.wholeNumber("amount", "amount", "a whole number in the currency's minor unit "
+                        + "(e.g. 12500 for USD 125.00, 5000 for JPY 5,000)"),
+                input.text("currency"), RequestInput.who(security));
         return Response.status("created".equals(billed.status()) ? 201 : 200)
                 .entity(JobView.of(billed.status(), billed.job())).build();
     }
@@ -74,32 +71,5 @@ public class AdminManagedJobsResource {
             throw BillingProblem.badRequest("invalid_request", "account must be an account id (acct_…)");
         }
         return ledger.forAccount(account, 200).stream().map(j -> JobView.of(j.state(), j)).toList();
-    }
-
-    private static String text(JsonObject body, String field) {
-        JsonValue value = body.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonString s) {
-            return s.getString();
-        }
-        throw BillingProblem.badRequest("invalid_managed_job", field + " must be a string");
-    }
-
-    private static Long amount(JsonObject body) {
-        JsonValue value = body.get("amount");
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonNumber n && n.isIntegral()) {
-            try {
-                return n.bigIntegerValueExact().longValueExact();
-            } catch (ArithmeticException e) {
-                throw BillingProblem.badRequest("invalid_managed_job", "amount is too large");
-            }
-        }
-        throw BillingProblem.badRequest("invalid_managed_job",
-                "amount must be a whole number in the currency's minor unit (e.g. 12500 for USD 125.00, 5000 for JPY 5,000)");
     }
 }

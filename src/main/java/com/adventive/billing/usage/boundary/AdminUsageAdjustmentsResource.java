@@ -1,6 +1,6 @@
 package com.adventive.billing.usage.boundary;
 
-import com.adventive.billing.platform.control.BillingProblem;
+import com.adventive.billing.platform.boundary.RequestInput;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.usage.control.UsageLedger;
@@ -8,10 +8,7 @@ import com.adventive.billing.usage.entity.UsageRecord;
 import com.adventive.billing.usage.entity.UsageViews.AdjustmentAnswer;
 import com.adventive.billing.work.boundary.WorkQueueSender;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -50,12 +47,11 @@ public class AdminUsageAdjustmentsResource {
     @Operation(summary = "Adjust usage: {acct_id, period, metric, quantity (signed), reason, adjustment_id}; "
             + "positive is reported as a meter event, negative is credit_due (Stripe meters take no negative values)")
     public Response adjust(JsonObject body) {
-        if (body == null) {
-            throw BillingProblem.badRequest("invalid_adjustment", "expected a JSON body");
-        }
-        String who = security != null && security.getUserPrincipal() != null ? security.getUserPrincipal().getName() : null;
-        UsageLedger.Adjusted adjusted = ledger.adjust(text(body, "acct_id"), text(body, "period"), text(body, "metric"),
-                quantity(body), text(body, "adjustment_id"), text(body, "reason"), who);
+        RequestInput input = RequestInput.body(body, "invalid_adjustment");
+        String who = RequestInput.who(security);
+        UsageLedger.Adjusted adjusted = ledger.adjust(input.text("acct_id"), input.text("period"), input.text("metric"),
+                input.requiredWholeNumber("quantity", "quantity", "a whole number (negative takes usage back)"),
+                input.text("adjustment_id"), input.text("reason"), who);
         UsageRecord entry = adjusted.entry();
         if (adjusted.workId() != null) {
             queue.wakeNew(adjusted.workId());
@@ -73,28 +69,5 @@ public class AdminUsageAdjustmentsResource {
         AdjustmentAnswer answer = new AdjustmentAnswer(adjusted.status(), entry.id(), entry.acctId(), entry.period(),
                 entry.metric(), entry.quantity(), entry.state(), handling);
         return Response.status("accepted".equals(adjusted.status()) ? 201 : 200).entity(answer).build();
-    }
-
-    private static String text(JsonObject body, String field) {
-        JsonValue value = body.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (value instanceof JsonString s) {
-            return s.getString();
-        }
-        throw BillingProblem.badRequest("invalid_adjustment", field + " must be a string");
-    }
-
-    private static Long quantity(JsonObject body) {
-        JsonValue value = body.get("quantity");
-        if (value instanceof JsonNumber n && n.isIntegral()) {
-            try {
-                return n.bigIntegerValueExact().longValueExact();
-            } catch (ArithmeticException e) {
-                throw BillingProblem.badRequest("invalid_adjustment", "quantity is too large");
-            }
-        }
-        throw BillingProblem.badRequest("invalid_adjustment", "quantity must be a whole number (negative takes usage back)");
     }
 }

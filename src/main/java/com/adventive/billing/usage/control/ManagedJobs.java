@@ -3,6 +3,7 @@ package com.adventive.billing.usage.control;
 import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.Ids;
 import com.adventive.billing.platform.control.OperationalLog;
+import com.adventive.billing.platform.control.RequestSendLedger;
 import com.adventive.billing.platform.control.StripeGateway;
 import com.adventive.billing.platform.entity.MinorUnits;
 import com.adventive.billing.platform.entity.OperationalContext;
@@ -34,6 +35,9 @@ public class ManagedJobs {
     ManagedJobLedger ledger;
 
     @Inject
+    RequestSendLedger sends;
+
+    @Inject
     UsageLedger usage;
 
     @Inject
@@ -58,7 +62,7 @@ public class ManagedJobs {
                         + ", not through Stripe: bill its job in the legacy system");
             }
             try {
-                job = ledger.insert(new ManagedJob(jobId, acctId, account[0], description.strip(), amount, currency,
+                job = sends.insert(new ManagedJob(jobId, acctId, account[0], description.strip(), amount, currency,
                         idempotencyKey(jobId), who, com.adventive.billing.platform.control.Clock.nowUtc()));
             } catch (RuntimeException e) {
                 if (!UsageLedger.isKeyRace(e)) {
@@ -72,21 +76,18 @@ public class ManagedJobs {
                     + " with " + job.amount() + " " + job.currency() + " \"" + job.description()
                     + "\"; a job is billed once: use another job_id for another job, a credit note to take one back");
         }
-        ManagedJobLedger.Decision decision = ledger.startSend(job.id(), RESEND_WINDOW);
-        if (decision instanceof ManagedJobLedger.Decision.Settled settled) {
-            return settledAnswer(settled.job());
+        var decision = sends.startSend(ManagedJob.class, job.id(), RESEND_WINDOW);
+        if (decision instanceof RequestSendLedger.Decision.Settled<ManagedJob> settled) {
+            return settledAnswer(settled.request());
         }
-        ManagedJob sending = ((ManagedJobLedger.Decision.Send) decision).job();
+        ManagedJob sending = decision.request();
         StripeGateway.CreatedObject item;
         try {
             item = stripe.createInvoiceItem(sending.stripeCustomerId(), sending.amount(), sending.currency(),
                     sending.description(), Map.of("acct_id", sending.acctId(), "job_id", sending.jobId(),
                             "source", "billing-worker managed job"), sending.idempotencyKey());
         } catch (StripeException e) {
-            Integer status = e.getStatusCode();
-            boolean refused = status != null && status >= 400 && status < 500
-                    && status != 401 && status != 403 && status != 409 && status != 429;
-            ledger.sendFailed(sending.id(), Texts.describe(e, 1500), refused);
+            sends.sendFailed(ManagedJob.class, sending.id(), Texts.describe(e, 1500), StripeGateway.refusedForGood(e));
             throw e;
         }
         ManagedJob created = ledger.created(sending.id(), item.id());

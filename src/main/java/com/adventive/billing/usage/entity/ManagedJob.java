@@ -1,6 +1,6 @@
 package com.adventive.billing.usage.entity;
 
-import com.adventive.billing.platform.entity.SentOnceToStripe;
+import com.adventive.billing.platform.entity.RequestSentOnceToStripe;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -17,10 +17,8 @@ import java.time.LocalDateTime;
  */
 @Entity
 @Table(name = "managed_job")
-public class ManagedJob extends SentOnceToStripe {
+public class ManagedJob extends RequestSentOnceToStripe {
 
-    /** Written down, the InvoiceItem not (yet) confirmed by Stripe. */
-    public static final String PENDING = "pending";
     /** Stripe created the InvoiceItem; never sent again. */
     public static final String CREATED = "created";
     /** Stripe refused it for good (4xx); a corrected job needs a new job_id. */
@@ -87,11 +85,28 @@ public class ManagedJob extends SentOnceToStripe {
         return acctId.equals(acct) && description.equals(desc) && amount == amt && currency.equals(cur);
     }
 
-    public void sendStarting(LocalDateTime now) {
+    @Override
+    protected LocalDateTime idempotencyWindowStart() {
+        return sendStartedAt;
+    }
+
+    @Override
+    protected void sendStarting(LocalDateTime now) {
         if (sendStartedAt == null) {
             sendStartedAt = now;
         }
         countAttempt();
+    }
+
+    @Override
+    protected String neverConfirmed() {
+        return "first send started at " + sendStartedAt + " UTC and was never confirmed";
+    }
+
+    @Override
+    protected String whereToLook() {
+        return "Look for an invoice item with metadata job_id=" + jobId
+                + " on the customer in Stripe before billing it again under a new job_id";
     }
 
     public void created(String invoiceItemId, LocalDateTime now) {

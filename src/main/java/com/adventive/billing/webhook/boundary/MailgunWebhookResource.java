@@ -22,11 +22,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,7 +41,6 @@ public class MailgunWebhookResource {
 
     /** Mailgun's events are a few KiB; this leaves room for long headers and user variables. */
     static final int MAX_BODY_BYTES = 256 * 1024;
-    private static final int BUSY_RETRY_AFTER_SECONDS = 5;
     private static final int STORAGE_RETRY_AFTER_SECONDS = 10;
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
     private static final Logger LOG = Logger.getLogger(MailgunWebhookResource.class.getName());
@@ -71,18 +68,8 @@ public class MailgunWebhookResource {
             throw new BillingProblem(503, "mailgun_signing_key_missing",
                     "MAILGUN_WEBHOOK_SIGNING_KEY is not configured; the event was not taken");
         }
-        if (contentLength != null && contentLength > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        Optional<InFlightBodies.Reservation> room = bodies.reserve(contentLength);
-        if (room.isEmpty()) {
-            throw BillingProblem.unavailable("intake_busy",
-                    "too many webhook bodies are being received at once; retry shortly", BUSY_RETRY_AFTER_SECONDS);
-        }
-        Response answer;
-        try (InFlightBodies.Reservation held = room.get()) {
-            answer = verifyAndTake(read(body));
-        }
+        Response answer = WebhookBody.take(bodies, contentLength, body, MAX_BODY_BYTES,
+                MailgunWebhookResource::tooLarge, this::verifyAndTake);
         pruneTokensNowAndThen();
         return answer;
     }
@@ -116,19 +103,6 @@ public class MailgunWebhookResource {
             answer.add("id", event.eventId());
         }
         return Response.ok(answer.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private static byte[] read(InputStream body) {
-        byte[] raw;
-        try {
-            raw = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new BillingProblem(400, "body_unreadable", "request body could not be read");
-        }
-        if (raw.length > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        return raw;
     }
 
     private boolean isTakenByConcurrentRequest(String token) {

@@ -20,10 +20,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,7 +36,6 @@ import java.util.logging.Logger;
 public class StripeWebhookResource {
 
     static final int MAX_BODY_BYTES = InFlightBodies.MAX_BODY_BYTES;
-    private static final int BUSY_RETRY_AFTER_SECONDS = 5;
     private static final int STORAGE_RETRY_AFTER_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(StripeWebhookResource.class.getName());
     /** Looked up once: {@code Json.createObjectBuilder()} looks the provider up again on every call. */
@@ -81,29 +78,11 @@ public class StripeWebhookResource {
                 // read and verify below
             }
         }
-        if (contentLength != null && contentLength > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        Optional<InFlightBodies.Reservation> room = bodies.reserve(contentLength);
-        if (room.isEmpty()) {
-            throw BillingProblem.unavailable("intake_busy",
-                    "too many webhook bodies are being received at once; retry shortly", BUSY_RETRY_AFTER_SECONDS);
-        }
-        try (InFlightBodies.Reservation held = room.get()) {
-            return verifyAndStore(signature, body);
-        }
+        return WebhookBody.take(bodies, contentLength, body, MAX_BODY_BYTES, StripeWebhookResource::tooLarge,
+                raw -> verifyAndStore(signature, raw));
     }
 
-    private Response verifyAndStore(String signature, InputStream body) {
-        byte[] raw;
-        try {
-            raw = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new BillingProblem(400, "body_unreadable", "request body could not be read");
-        }
-        if (raw.length > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
+    private Response verifyAndStore(String signature, byte[] raw) {
         String payload = new String(raw, StandardCharsets.UTF_8);
         try {
             verifier.verify(payload, signature);

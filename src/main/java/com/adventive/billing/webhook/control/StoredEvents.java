@@ -2,6 +2,7 @@ package com.adventive.billing.webhook.control;
 
 import com.adventive.billing.webhook.entity.ReceivedEvent;
 import com.adventive.billing.webhook.entity.StripeEvent;
+import com.adventive.billing.work.control.PermanentWorkFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
@@ -29,6 +30,20 @@ public class StoredEvents {
         LocalDateTime occurred = event.stripeCreated() != null ? event.stripeCreated() : event.receivedAt();
         return Optional.of(new ReceivedEvent(event.eventId(), event.eventType(), event.apiVersion(),
                 occurred == null ? null : occurred.toInstant(ZoneOffset.UTC), dataObject(event.payload())));
+    }
+
+    /** The stored event a work item is about: without it the work can never succeed. */
+    public ReceivedEvent forWork(String eventId) throws PermanentWorkFailure {
+        return read(eventId).orElseThrow(() -> new PermanentWorkFailure("event_missing", "no stored event " + eventId));
+    }
+
+    /** The same for the handlers of an object's event, which cannot do anything without its data.object. */
+    public ReceivedEvent withObjectForWork(String eventId) throws PermanentWorkFailure {
+        ReceivedEvent event = forWork(eventId);
+        if (event.dataObject() == null) {
+            throw new PermanentWorkFailure("event_malformed", "event has no data.object");
+        }
+        return event;
     }
 
     private static JsonObject dataObject(String payload) {

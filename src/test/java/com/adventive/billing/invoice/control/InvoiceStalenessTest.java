@@ -1,12 +1,12 @@
 package com.adventive.billing.invoice.control;
 
+import com.adventive.billing.platform.control.RecordingOperationalLog;
 import com.adventive.billing.invoice.entity.BillingInvoice;
 import com.adventive.billing.invoice.entity.InvoiceView;
 import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
 import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.entity.OperationalContext;
-import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.webhook.control.StoredEvents;
 import com.adventive.billing.webhook.entity.ReceivedEvent;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +38,7 @@ class InvoiceStalenessTest {
     private Optional<String> stripeKey = Optional.of("sk_test_staleness");
     private final FakeSource source = new FakeSource();
     private final FakeMailer mailer = new FakeMailer();
-    private final RecordingLog log = new RecordingLog();
+    private final RecordingOperationalLog log = new RecordingOperationalLog();
     private final InvoiceFinalizedHandler handler = handler();
 
     @Test
@@ -121,7 +120,8 @@ class InvoiceStalenessTest {
         InvoiceFinalizedHandler h = new InvoiceFinalizedHandler();
         h.source = source;
         h.events = events;
-        h.preparer = new InvoicePreparer() {
+        h.invoiceWork = new InvoiceWork();
+        h.invoiceWork.preparer = new InvoicePreparer() {
             @Override
             public PreparedInvoice prepare(LoadedInvoice loaded, OperationalContext context) {
                 return new PreparedInvoice(loaded.invoice(), null, null, context);
@@ -133,7 +133,7 @@ class InvoiceStalenessTest {
                 return null;
             }
         };
-        h.mailer = mailer;
+        h.invoiceWork.mailer = mailer;
         h.operationalLog = log;
         h.settings = new Settings() {
             @Override
@@ -195,17 +195,6 @@ class InvoiceStalenessTest {
             }
             sends++;
             return new Outcome.Sent("<m@example.com>");
-        }
-    }
-
-    static final class RecordingLog extends OperationalLog {
-        final List<String> types = new ArrayList<>();
-        final List<String> details = new ArrayList<>();
-
-        @Override
-        public void record(OperationalContext context, String eventType, String detail) {
-            types.add(eventType);
-            details.add(detail);
         }
     }
 }

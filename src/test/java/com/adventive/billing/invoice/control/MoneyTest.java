@@ -38,19 +38,13 @@ class MoneyTest {
             // case and unknown codes
             "USD | 1234      | $12.34",
             "xyz | 1234      | XYZ 12.34",
+            // credits and discounts carry a leading minus
+            "usd | -500      | -$5.00",
+            "usd | -123456   | -$1,234.56",
+            "jpy | -1234     | -¥1,234",
+            "kwd | -1234     | -KWD 1.234",
     })
     void formatsMinorUnitsAsPeopleWriteThem(String currency, long minor, String expected) {
-        assertEquals(expected, Money.format(minor, currency));
-    }
-
-    @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource(delimiter = '|', value = {
-            "usd | -500    | -$5.00",
-            "usd | -123456 | -$1,234.56",
-            "jpy | -1234   | -¥1,234",
-            "kwd | -1234   | -KWD 1.234",
-    })
-    void creditsAndDiscountsCarryALeadingMinus(String currency, long minor, String expected) {
         assertEquals(expected, Money.format(minor, currency));
     }
 

@@ -25,6 +25,14 @@ class TierBreakdownTest {
                 """.formatted(mode), Price.class);
     }
 
+    /** The breakdown of {@code quantity} under a tiered price in {@code currency}, as Stripe would send it. */
+    private static List<TierRow> rows(String mode, String tiersJson, long quantity, String currency) {
+        Price price = ApiResource.GSON.fromJson("""
+                {"id": "price_case", "object": "price", "currency": "%s", "tiers_mode": "%s", "tiers": %s}
+                """.formatted(currency, mode, tiersJson), Price.class);
+        return TierBreakdown.rows(price, quantity, currency);
+    }
+
     private static BigDecimal sum(List<TierRow> rows) {
         return rows.stream().map(TierRow::amountMinor).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
@@ -71,12 +79,9 @@ class TierBreakdownTest {
 
     @Test
     void subCentUnitPricesAreMultipliedExactly() {
-        Price metered = ApiResource.GSON.fromJson("""
-                {"id": "price_m", "object": "price", "currency": "usd", "tiers_mode": "graduated",
-                 "tiers": [{"up_to": null, "unit_amount_decimal": "0.0125"}]}
-                """, Price.class);
         // 1,000,003 events at 0.0125¢ = 12,500.0375¢: no float drift, nothing rounded away
-        List<TierRow> rows = TierBreakdown.rows(metered, 1_000_003L, "usd");
+        List<TierRow> rows = rows("graduated", """
+                [{"up_to": null, "unit_amount_decimal": "0.0125"}]""", 1_000_003L, "usd");
         assertEquals(new BigDecimal("12500.0375"), rows.get(0).amountMinor());
         assertEquals("$125.000375", rows.get(0).amount());
         assertEquals("$0.000125", rows.get(0).unitPrice());
@@ -84,22 +89,16 @@ class TierBreakdownTest {
 
     @Test
     void zeroDecimalCurrencyTiers() {
-        Price yen = ApiResource.GSON.fromJson("""
-                {"id": "price_y", "object": "price", "currency": "jpy", "tiers_mode": "graduated",
-                 "tiers": [{"up_to": 100, "unit_amount": 50}, {"up_to": null, "unit_amount": 30}]}
-                """, Price.class);
-        List<TierRow> rows = TierBreakdown.rows(yen, 150L, "jpy");
+        List<TierRow> rows = rows("graduated", """
+                [{"up_to": 100, "unit_amount": 50}, {"up_to": null, "unit_amount": 30}]""", 150L, "jpy");
         assertEquals("¥5,000", rows.get(0).amount());
         assertEquals("¥1,500", rows.get(1).amount());
     }
 
     @Test
     void flatFeeOnlyTierHasNoUnitPrice() {
-        Price flat = ApiResource.GSON.fromJson("""
-                {"id": "price_f", "object": "price", "currency": "usd", "tiers_mode": "volume",
-                 "tiers": [{"up_to": 5, "flat_amount": 2000}, {"up_to": null, "flat_amount": 5000}]}
-                """, Price.class);
-        TierRow row = TierBreakdown.rows(flat, 3L, "usd").get(0);
+        TierRow row = rows("volume", """
+                [{"up_to": 5, "flat_amount": 2000}, {"up_to": null, "flat_amount": 5000}]""", 3L, "usd").get(0);
         assertEquals("", row.unitPrice());
         assertEquals("$20.00", row.flatFee());
         assertEquals("$20.00", row.amount());
@@ -117,10 +116,7 @@ class TierBreakdownTest {
 
     @Test
     void volumeWithoutAnOpenEndedTierDoesNotGuess() {
-        Price capped = ApiResource.GSON.fromJson("""
-                {"id": "price_c", "object": "price", "currency": "usd", "tiers_mode": "volume",
-                 "tiers": [{"up_to": 10, "unit_amount": 100}]}
-                """, Price.class);
-        assertTrue(TierBreakdown.rows(capped, 11L, "usd").isEmpty());
+        assertTrue(rows("volume", """
+                [{"up_to": 10, "unit_amount": 100}]""", 11L, "usd").isEmpty());
     }
 }

@@ -236,19 +236,9 @@ public final class DroppingSmtpServer implements AutoCloseable {
         out.flush();
     }
 
-    /** One line without its CRLF, or null at the end of the stream. */
+    /** One line without its CRLF, or null at the end of the stream (an unterminated last line included). */
     private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.UTF_8);
-            }
-            line.write(b);
-        }
-        return null;
+        return WireLines.read(in, StandardCharsets.UTF_8, false);
     }
 
     /** The message body up to the lone "." line, dot-unstuffed; null if the stream ended first. */

@@ -1,7 +1,6 @@
 package com.adventive.billing.work.control;
 
-import com.adventive.billing.platform.entity.OperationalContext;
-import com.adventive.billing.platform.control.OperationalLog;
+import com.adventive.billing.platform.control.RecordingOperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.work.entity.WorkState;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class WorkClaimsTest {
     private static final WorkContext CONTEXT = new WorkContext(7, "invoice.finalized", "evt_1", 2, "evt_1");
 
     private final RecordingLedger ledger = new RecordingLedger();
-    private final RecordingLog log = new RecordingLog();
+    private final RecordingOperationalLog log = new RecordingOperationalLog();
     private final WorkRunner runner = runner();
 
     @Test
@@ -209,17 +208,6 @@ class WorkClaimsTest {
         public List<WorkClaim> renew(List<WorkClaim> claims, Duration lease) {
             claims.forEach(c -> calls.add("renew " + c.token()));
             return claimHeld ? List.of() : List.copyOf(claims);
-        }
-    }
-
-    static final class RecordingLog extends OperationalLog {
-        final List<String> types = new ArrayList<>();
-        final List<String> details = new ArrayList<>();
-
-        @Override
-        public void record(OperationalContext context, String eventType, String detail) {
-            types.add(eventType);
-            details.add(detail);
         }
     }
 }
