@@ -91,7 +91,7 @@ public class UsageReportHandler implements WorkHandler {
                     send.identifier());
         } catch (StripeException e) {
             String error = Texts.describe(e, 1500);
-            if (isRefusal(e)) {
+            if (StripeGateway.refusedForGood(e)) {
                 ledger.refused(recordId, error);
                 throw new PermanentWorkFailure("usage_refused_by_stripe", error);
             }
@@ -131,7 +131,7 @@ public class UsageReportHandler implements WorkHandler {
                     UsagePeriods.start(month).getEpochSecond(), UsagePeriods.end(month).plusSeconds(1).getEpochSecond());
         } catch (StripeException e) {
             String error = Texts.describe(e, 1500);
-            if (isRefusal(e)) {
+            if (StripeGateway.refusedForGood(e)) {
                 return ledger.checkRefused(recordId, error);
             }
             if (Integer.valueOf(429).equals(e.getStatusCode())) {
@@ -151,16 +151,6 @@ public class UsageReportHandler implements WorkHandler {
         SummariesUnavailable(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    /**
-     * A 4xx refuses the event itself and will not change on retry, except 401/403 (our key, fixed by
-     * the operator), 409 (the same idempotent request still in flight) and 429 (rate limit).
-     */
-    static boolean isRefusal(StripeException e) {
-        Integer status = e.getStatusCode();
-        return status != null && status >= 400 && status < 500
-                && status != 401 && status != 403 && status != 409 && status != 429;
     }
 
     private static long recordId(String subject) throws PermanentWorkFailure {
