@@ -18,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,10 +165,8 @@ class HostileWebhookIT {
 
     @Test
     void theServerJvmExitsOnOutOfMemoryInsteadOfLimpingOn() throws Exception {
-        Path serverDir = BillingServer.serverDir();
-        Path pidFile = serverDir.getParent().resolve(".pid").resolve(serverDir.getFileName() + ".pid");
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
-        ProcessHandle server = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no server process " + pid));
+        ProcessHandle server = BillingServer.serverProcess()
+                .orElseThrow(() -> new AssertionError("no server process for " + BillingServer.serverDir()));
         String[] arguments = server.info().arguments().orElseThrow(() -> new AssertionError("arguments not visible"));
         assertTrue(Arrays.asList(arguments).contains("-XX:+ExitOnOutOfMemoryError"),
                 "server JVM arguments: " + String.join(" ", arguments));

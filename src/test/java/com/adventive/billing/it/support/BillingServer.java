@@ -286,6 +286,12 @@ public final class BillingServer implements BeforeAllCallback, ParameterResolver
         return liberty.serverDir();
     }
 
+    /** The shared server's JVM, however it was started (Arquillian, or {@code restart()}'s {@code server start}). */
+    public static synchronized java.util.Optional<ProcessHandle> serverProcess() {
+        prepareOnce();
+        return liberty.process();
+    }
+
     public static synchronized String messagesLogTail(int lines) {
         prepareOnce();
         return liberty.messagesTail(lines);
