@@ -71,10 +71,6 @@ public class UsageLedger {
                              String eventName, long meterTimestamp) {
     }
 
-    /** What the ledger holds under a key: all a duplicate or conflict needs, not the whole entity. */
-    private record Stored(Long id, long quantity) {
-    }
-
     /** A period as sent, parsed and judged once per batch (a batch nearly always names one or two). */
     private record PeriodCheck(YearMonth period, String refusal) {
     }
@@ -120,13 +116,13 @@ public class UsageLedger {
         }
 
         Map<String, Account> accounts = accounts(candidates.stream().map(c -> c.key().acctId()).toList());
-        Map<String, Stored> stored = stored(candidates.stream().map(Candidate::identifier).toList());
+        Map<String, UsageRows.Stored> stored = rows.stored(candidates.stream().map(Candidate::identifier).distinct().toList());
         // the new records, and what a later record of this batch with the same key is compared with
         Map<String, UsageRows.NewRecord> created = new LinkedHashMap<>();
-        Map<String, Stored> earlier = new HashMap<>();
+        Map<String, UsageRows.Stored> earlier = new HashMap<>();
         LocalDateTime stamp = Clock.nowUtc();
         for (Candidate c : candidates) {
-            Stored known = stored.getOrDefault(c.identifier(), earlier.get(c.identifier()));
+            UsageRows.Stored known = stored.getOrDefault(c.identifier(), earlier.get(c.identifier()));
             if (known != null) {
                 outcomes[c.index()] = sameAsStored(c, known); // id still null for one earlier in this batch
                 continue;
@@ -143,7 +139,7 @@ public class UsageLedger {
                 created.put(c.identifier(), new UsageRows.NewRecord(c.key(), c.identifier(), c.quantity(),
                         UsagePeriods.utc(c.occurredAt()), account.customerId(), c.eventName(), c.meterTimestamp(),
                         recordedBy, stamp));
-                earlier.put(c.identifier(), new Stored(null, c.quantity()));
+                earlier.put(c.identifier(), new UsageRows.Stored(null, c.quantity()));
                 outcomes[c.index()] = null; // filled in once the id is known
             }
         }
@@ -212,7 +208,7 @@ public class UsageLedger {
         return null;
     }
 
-    private static UsageOutcome sameAsStored(Candidate c, Stored known) {
+    private static UsageOutcome sameAsStored(Candidate c, UsageRows.Stored known) {
         if (known.quantity() == c.quantity()) {
             return new UsageOutcome(c.index(), UsageOutcome.DUPLICATE, known.id(), null);
         }
@@ -251,32 +247,6 @@ public class UsageLedger {
                     .setParameter("ids", chunk)
                     .getResultList()
                     .forEach(r -> found.put(r.meterIdentifier(), r));
-        }
-        return found;
-    }
-
-    /**
-     * Id and quantity of each key already in the ledger: a native query of three columns, because
-     * loading whole entities into the persistence context for 1,000 identifiers only to read two
-     * fields of each cost more than the query itself.
-     */
-    private Map<String, Stored> stored(List<String> identifiers) {
-        Map<String, Stored> found = new HashMap<>();
-        for (List<String> chunk : chunks(identifiers)) {
-            StringBuilder sql = new StringBuilder(
-                    "SELECT meter_identifier, id, quantity FROM usage_record WHERE meter_identifier IN (");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "?" : ", ?").append(i + 1);
-            }
-            var query = em.createNativeQuery(sql.append(')').toString());
-            for (int i = 0; i < chunk.size(); i++) {
-                query.setParameter(i + 1, chunk.get(i));
-            }
-            for (Object row : query.getResultList()) {
-                Object[] columns = (Object[]) row;
-                found.put((String) columns[0], new Stored(((Number) columns[1]).longValue(),
-                        ((Number) columns[2]).longValue()));
-            }
         }
         return found;
     }

@@ -43,6 +43,10 @@ class UsageRows {
                      LocalDateTime recordedAt) {
     }
 
+    /** What the ledger holds under a key: all a duplicate or conflict needs (id null: not stored yet). */
+    record Stored(Long id, long quantity) {
+    }
+
     @PersistenceContext(unitName = "billing")
     EntityManager em;
 
@@ -57,6 +61,41 @@ class UsageRows {
         } catch (SQLException e) {
             throw new PersistenceException("could not store " + records.size() + " usage records", e);
         }
+    }
+
+    /**
+     * Id and quantity of each of these (distinct) meter identifiers already in the ledger. Plain
+     * JDBC: loading whole entities for 1,000 identifiers to read two fields was costly, and a JPA
+     * native query with 500 numbered parameters cost more still (EclipseLink's translation of the
+     * numbered parameters grows with the square of their count: 59 ms of a batch's CPU, measured).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Map<String, Stored> stored(List<String> identifiers) {
+        try {
+            return stored(em.unwrap(Connection.class), identifiers);
+        } catch (SQLException e) {
+            throw new PersistenceException("could not look up " + identifiers.size() + " usage keys", e);
+        }
+    }
+
+    static Map<String, Stored> stored(Connection connection, List<String> identifiers) throws SQLException {
+        Map<String, Stored> found = new HashMap<>();
+        for (int from = 0; from < identifiers.size(); from += IN_CHUNK) {
+            List<String> chunk = identifiers.subList(from, Math.min(identifiers.size(), from + IN_CHUNK));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement select = connection.prepareStatement("SELECT meter_identifier, id, quantity "
+                    + "FROM usage_record WHERE meter_identifier IN (" + marks + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.put(rows.getString(1), new Stored(rows.getLong(2), rows.getLong(3)));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** The same on a plain connection (and its transaction): what the Derby test drives. */

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The usage batch writer on the embedded Derby default, on the schema the migrations build (the
  * integration tests and the benchmark run it on PostgreSQL): every record of a batch of 1,000 is
- * stored as recorded with its own id read back by its meter identifier, and a key already in the
+ * stored as recorded with its own id read back by its meter identifier, keys already stored are
+ * found with their id and quantity (what duplicate and conflict are judged on), and a key already in the
  * ledger fails the whole batch as a unique-key violation, which is what the ingest's race retry
  * ({@link UsageLedger#isKeyRace}) recognises.
  */
@@ -81,6 +82,21 @@ class UsageRowsDerbyTest {
                 }
             }
         }
+    }
+
+    @Test
+    void storedKeysAreFoundWithTheirIdAndQuantityAndOthersAreNot() throws SQLException {
+        List<UsageRows.NewRecord> records = records("d", 700);
+        Map<String, Long> ids = UsageRows.insert(connection, records);
+        connection.commit();
+
+        List<String> asked = new ArrayList<>();
+        records.forEach(r -> asked.add(r.meterIdentifier()));
+        asked.add(new UsageKey("acct_rows0", "2026-11", "impressions", "never-sent").meterIdentifier());
+        Map<String, UsageRows.Stored> stored = UsageRows.stored(connection, asked);
+        assertEquals(700, stored.size(), "across both chunks of the IN lists, the unknown key not among them");
+        UsageRows.NewRecord r = records.get(650);
+        assertEquals(new UsageRows.Stored(ids.get(r.meterIdentifier()), r.quantity()), stored.get(r.meterIdentifier()));
     }
 
     @Test
