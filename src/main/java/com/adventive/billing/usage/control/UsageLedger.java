@@ -145,7 +145,12 @@ public class UsageLedger {
         }
         if (!created.isEmpty()) {
             // JDBC batches, in this transaction: the records, then their report work
-            Map<String, Long> ids = rows.insert(new ArrayList<>(created.values()));
+            // in the order of their identifiers: two batches sharing keys then meet at the first
+            // shared key (the later waits, fails on the unique key and is judged again) instead of
+            // each holding a key the other needs (a deadlock, which PostgreSQL breaks with an error)
+            List<UsageRows.NewRecord> ordered = new ArrayList<>(created.values());
+            ordered.sort(java.util.Comparator.comparing(UsageRows.NewRecord::meterIdentifier));
+            Map<String, Long> ids = rows.insert(ordered);
             List<String> subjects = new ArrayList<>(created.size());
             for (Candidate c : candidates) {
                 UsageOutcome o = outcomes[c.index()];

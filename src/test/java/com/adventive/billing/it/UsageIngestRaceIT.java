@@ -1,0 +1,129 @@
+package com.adventive.billing.it;
+
+import com.adventive.billing.it.support.BillingIT;
+import com.adventive.billing.it.support.Db;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static com.adventive.billing.it.AdminClient.json;
+import static com.adventive.billing.it.UsageIngestIT.account;
+import static com.adventive.billing.it.UsageIngestIT.record;
+import static com.adventive.billing.it.UsageIngestIT.thisPeriod;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Batches racing on the same keys: the unique key decides. Four callers post the same 300 keys at
+ * once, each in its own order, one of them with other quantities for a third of the keys. Every
+ * call is answered 200 (a batch that loses a race for a key rolls back and is judged again, and
+ * concurrent batches never deadlock on each other's keys); each key is stored, and given report
+ * work, exactly once; exactly one answer says accepted for it, and every other answer names the
+ * same record as duplicate, or conflict where its quantity differs from the one stored.
+ */
+@BillingIT
+class UsageIngestRaceIT {
+
+    private static final int KEYS = 300;
+    private static final int CALLERS = 4;
+
+    private final AdminClient platform = new AdminClient();
+
+    @BeforeEach
+    void caller() {
+        platform.register();
+    }
+
+    @AfterEach
+    void noCaller() {
+        platform.unregister();
+    }
+
+    @Test
+    void concurrentBatchesWithTheSameKeysStoreEachKeyOnceAndAnswerDuplicateOrConflict(Db db) throws Exception {
+        String acct = account(db, "stripe");
+        String period = thisPeriod();
+        List<List<Integer>> orders = new ArrayList<>();
+        for (int c = 0; c < CALLERS; c++) {
+            List<Integer> order = new ArrayList<>();
+            for (int k = 0; k < KEYS; k++) {
+                order.add(k);
+            }
+            // different orders: a batch that inserted in the order it was sent could deadlock with another
+            Collections.shuffle(order, new java.util.Random(c));
+            orders.add(order);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+        List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+        try {
+            for (int c = 0; c < CALLERS; c++) {
+                int caller = c;
+                Callable<HttpResponse<String>> call = () -> {
+                    List<String> records = new ArrayList<>();
+                    for (int k : orders.get(caller)) {
+                        records.add(record(acct, period, "impressions", Long.toString(quantity(caller, k)), "race-" + k));
+                    }
+                    return platform.post("/usage", UsageIngestIT.batch(records.toArray(String[]::new)));
+                };
+                calls.add(pool.submit(call));
+            }
+            Map<Integer, Long> acceptedAs = new HashMap<>();
+            Map<Integer, Integer> acceptedTimes = new HashMap<>();
+            List<Map<Integer, JsonObject>> answers = new ArrayList<>();
+            for (int c = 0; c < CALLERS; c++) {
+                HttpResponse<String> response = calls.get(c).get();
+                assertEquals(200, response.statusCode(), response.body());
+                Map<Integer, JsonObject> byKey = new HashMap<>();
+                List<JsonObject> results = json(response).getJsonArray("results").getValuesAs(JsonObject.class);
+                for (int i = 0; i < KEYS; i++) {
+                    int key = orders.get(c).get(i);
+                    JsonObject result = results.get(i);
+                    assertEquals(i, result.getInt("index"));
+                    byKey.put(key, result);
+                    if ("accepted".equals(result.getString("status"))) {
+                        acceptedTimes.merge(key, 1, Integer::sum);
+                        acceptedAs.put(key, result.getJsonNumber("record_id").longValue());
+                    }
+                }
+                answers.add(byKey);
+            }
+            for (int k = 0; k < KEYS; k++) {
+                assertEquals(1, acceptedTimes.getOrDefault(k, 0), "key race-" + k + " accepted exactly once");
+            }
+            for (int k = 0; k < KEYS; k++) {
+                Long id = acceptedAs.get(k);
+                long stored = db.count("SELECT quantity FROM usage_record WHERE id = ?", id);
+                for (int c = 0; c < CALLERS; c++) {
+                    JsonObject result = answers.get(c).get(k);
+                    assertNotNull(result.get("record_id"), result.toString());
+                    assertEquals(id.longValue(), result.getJsonNumber("record_id").longValue(), result.toString());
+                    String expected = "accepted".equals(result.getString("status")) ? "accepted"
+                            : quantity(c, k) == stored ? "duplicate" : "conflict";
+                    assertEquals(expected, result.getString("status"), "caller " + c + ", key race-" + k + ": " + result);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(KEYS, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ?", acct));
+        assertEquals(KEYS, db.count("SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' AND subject IN "
+                + "(SELECT CAST(id AS VARCHAR(30)) FROM usage_record WHERE acct_id = ?)", acct));
+    }
+
+    /** The last caller sends other quantities for every third key: conflicts wherever it did not win. */
+    private static long quantity(int caller, int key) {
+        return 100 + key + (caller == CALLERS - 1 && key % 3 == 0 ? 1 : 0);
+    }
+}
