@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,17 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * Batches racing on the same keys: the unique key decides. Four callers post the same 300 keys at
- * once, each in its own order, one of them with other quantities for a third of the keys. Every
- * call is answered 200 (a batch that loses a race for a key rolls back and is judged again, and
- * concurrent batches never deadlock on each other's keys); each key is stored, and given report
+ * Batches racing on the same keys: the unique key decides. Four callers post the same 1,000 keys
+ * at once (their connections opened first, then released together), each in its own order, one of them with other quantities for a third of the keys. Every
+ * call is answered 200 (a batch that loses a race for a key rolls back and is judged again: the
+ * server's FFDC shows the unique-key failure the retry absorbs); each key is stored, and given report
  * work, exactly once; exactly one answer says accepted for it, and every other answer names the
  * same record as duplicate, or conflict where its quantity differs from the one stored.
  */
 @BillingIT
 class UsageIngestRaceIT {
 
-    private static final int KEYS = 300;
+    private static final int KEYS = 1_000;
     private static final int CALLERS = 4;
 
     private final AdminClient platform = new AdminClient();
@@ -72,6 +73,8 @@ class UsageIngestRaceIT {
         }
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
         List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(CALLERS);
+        CountDownLatch go = new CountDownLatch(1);
         try {
             for (int c = 0; c < CALLERS; c++) {
                 int caller = c;
@@ -80,10 +83,22 @@ class UsageIngestRaceIT {
                     for (int k : orders.get(caller)) {
                         records.add(record(acct, period, "impressions", Long.toString(quantity(caller, k)), "race-" + k));
                     }
-                    return post(UsageIngestIT.batch(records.toArray(String[]::new)));
+                    String body = UsageIngestIT.batch(records.toArray(String[]::new));
+                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(10)).build();
+                    // the connection opened (and the server warm) before the race starts
+                    try {
+                        post(http, "{\"records\":[]}"); // refused as a 400, stores nothing
+                    } finally {
+                        ready.countDown();
+                    }
+                    go.await();
+                    return post(http, body);
                 };
                 calls.add(pool.submit(call));
             }
+            ready.await();
+            go.countDown();
             Map<Integer, Long> acceptedAs = new HashMap<>();
             Map<Integer, Integer> acceptedTimes = new HashMap<>();
             List<Map<Integer, JsonObject>> answers = new ArrayList<>();
@@ -132,9 +147,7 @@ class UsageIngestRaceIT {
      * first requests with bodies racing to upgrade one connection to h2c made Liberty answer
      * GOAWAY (SRVE0315E, a NullPointerException in H2HandlerImpl), which is not what this tests.
      */
-    private HttpResponse<String> post(String body) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+    private HttpResponse<String> post(HttpClient http, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(BillingServer.url("/usage")))
                 .timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json")
