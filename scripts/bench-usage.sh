@@ -8,7 +8,8 @@
 #
 # Knobs (see docs/benchmarks.md): bench.usage.batches (60), bench.usage.warmup (10),
 # bench.usage.clients (2), bench.usage.accounts (50), bench.usage.report.rate (worker default),
-# bench.usage.report.seconds (30).
+# bench.usage.report.seconds (30), bench.usage.report.during.ingest (false: reporting slowed to 1/s
+# while ingesting), bench.usage.profile (a directory for a JFR recording; scripts/bench-usage-profile.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

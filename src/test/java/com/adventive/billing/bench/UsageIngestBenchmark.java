@@ -36,7 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Knobs (system properties): bench.usage.batches (60), bench.usage.warmup (10),
  * bench.usage.clients (2: concurrent callers), bench.usage.accounts (50),
  * bench.usage.report.rate (the worker's USAGE_REPORT_RATE; unset: its default),
- * bench.usage.report.seconds (30: how long the reporting rate is watched).
+ * bench.usage.report.seconds (30: how long the reporting rate is watched),
+ * bench.usage.report.during.ingest (false: reporting is slowed to 1 event/s during the warm-up and
+ * the ingest, so the ingest's CPU figures are the ingest's own; true: it runs at its rate alongside),
+ * bench.usage.profile (a directory: a JFR recording of the server during the measured ingest,
+ * {@code ingest.jfr}, for {@link UsageIngestHotspots}; unset: none).
  */
 public final class UsageIngestBenchmark {
 
@@ -49,6 +53,8 @@ public final class UsageIngestBenchmark {
     private final int accounts = Integer.getInteger("bench.usage.accounts", 50);
     private final String reportRate = System.getProperty("bench.usage.report.rate");
     private final int reportSeconds = Integer.getInteger("bench.usage.report.seconds", 30);
+    private final boolean reportDuringIngest = Boolean.getBoolean("bench.usage.report.during.ingest");
+    private final String profileDir = System.getProperty("bench.usage.profile", "").trim();
 
     private final String clientId = "bench-usage.access";
     private final String secret = UUID.randomUUID().toString();
@@ -60,9 +66,9 @@ public final class UsageIngestBenchmark {
     public static void main(String[] args) throws Exception {
         UsageIngestBenchmark bench = new UsageIngestBenchmark();
         System.out.println("== Usage ingest benchmark (POST /usage, batches of 1,000; real worker; components on loopback) ==");
-        System.out.printf(Locale.ROOT, "knobs: batches=%d warmup=%d clients=%d accounts=%d report.rate=%s report.seconds=%d%n",
-                bench.batches, bench.warmup, bench.clients, bench.accounts,
-                bench.reportRate == null ? "(worker default)" : bench.reportRate, bench.reportSeconds);
+        System.out.printf(Locale.ROOT, "knobs: batches=%d warmup=%d clients=%d accounts=%d report.rate=%s report.seconds=%d"
+                        + " report.during.ingest=%s%n", bench.batches, bench.warmup, bench.clients, bench.accounts,
+                bench.reportRate == null ? "(worker default)" : bench.reportRate, bench.reportSeconds, bench.reportDuringIngest);
         long start = System.nanoTime();
         BenchEnvironment environment = BenchEnvironment.start(Map.of());
         boolean stopped = false;
@@ -80,9 +86,10 @@ public final class UsageIngestBenchmark {
 
     private void run() throws Exception {
         BillingServer.writeSecret("ADMIN_SERVICE_TOKENS", clientId + ":" + sha256(secret));
-        if (reportRate != null) {
-            BillingServer.writeSecret("USAGE_REPORT_RATE", reportRate);
-        }
+        // Each stored record is reported by background work that costs the worker far more CPU than
+        // storing it (measured 2026-11-25: two thirds of the CPU during ingest); left at its pace it
+        // would be counted as ingest. It is measured on its own after the ingest instead.
+        reportAtRate(reportDuringIngest ? reportRate : "1");
         new MeterEventStub(TestComponents.stripe()).accepting();
         for (int i = 0; i < accounts; i++) {
             String acct = "acct_bench" + String.format(Locale.ROOT, "%06d", i);
@@ -99,7 +106,18 @@ public final class UsageIngestBenchmark {
         long reportedBefore = reported();
         double serverCpuBefore = cpuSeconds("ws-server");
         double postgresCpuBefore = cpuSeconds("postgres");
+        if (!profileDir.isEmpty()) {
+            Files.createDirectories(Path.of(profileDir));
+            // deeper stacks than JFR's default 64 frames: EE call chains are long
+            jcmd("JFR.configure", "stackdepth=256");
+            jcmd("JFR.start", "name=usage-ingest", "settings=profile");
+        }
         Result result = ingest(batches, clients);
+        if (!profileDir.isEmpty()) {
+            Path recording = Path.of(profileDir).toAbsolutePath().resolve("ingest.jfr");
+            jcmd("JFR.stop", "name=usage-ingest", "filename=" + recording);
+            System.out.println("profile:    " + recording);
+        }
         double serverCpu = cpuSeconds("ws-server") - serverCpuBefore;
         double postgresCpu = cpuSeconds("postgres") - postgresCpuBefore;
         Histogram h = result.latencies();
@@ -119,15 +137,35 @@ public final class UsageIngestBenchmark {
 
         System.out.printf(Locale.ROOT, "%n-- reporting to the stand-in (USAGE_REPORT_RATE=%s), watched for %d s --%n",
                 reportRate == null ? "default" : reportRate, reportSeconds);
+        reportAtRate(reportRate);
         long from = reported();
+        double serverCpuFrom = cpuSeconds("ws-server");
+        double postgresCpuFrom = cpuSeconds("postgres");
         long t0 = System.nanoTime();
         Thread.sleep(reportSeconds * 1000L);
         long to = reported();
         double watched = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "reported during ingest: %,d; then %,d in %.1f s = %.1f meter events/s "
-                        + "(backlog still recorded: %,d)%n", from - reportedBefore, to - from, watched, (to - from) / watched,
+        double reportServerCpu = cpuSeconds("ws-server") - serverCpuFrom;
+        double reportPostgresCpu = cpuSeconds("postgres") - postgresCpuFrom;
+        System.out.printf(Locale.ROOT, "reported during ingest: %,d%s; then %,d in %.1f s = %.1f meter events/s "
+                        + "(backlog still recorded: %,d)%n", from - reportedBefore,
+                reportDuringIngest ? "" : " (slowed to 1/s meanwhile)", to - from, watched, (to - from) / watched,
                 TestComponents.db().count("SELECT COUNT(*) FROM usage_record WHERE state = 'recorded'"));
+        if (to > from) {
+            System.out.printf(Locale.ROOT, "CPU:        worker %.1f s, PostgreSQL %.1f s = %.1f ms + %.1f ms per meter event "
+                            + "reported (the stand-in's own CPU not counted)%n", reportServerCpu, reportPostgresCpu,
+                    reportServerCpu * 1000 / (to - from), reportPostgresCpu * 1000 / (to - from));
+        }
         System.out.println("load:       " + load());
+    }
+
+    /** The worker reads USAGE_REPORT_RATE on every use: null puts its default back. */
+    private static void reportAtRate(String rate) {
+        if (rate == null) {
+            BillingServer.removeSecret("USAGE_REPORT_RATE");
+        } else {
+            BillingServer.writeSecret("USAGE_REPORT_RATE", rate);
+        }
     }
 
     private long reported() {
@@ -199,14 +237,30 @@ public final class UsageIngestBenchmark {
         return json.append("]}").toString();
     }
 
+    /** Runs jcmd against the server JVM (for the JFR recording); a failure is printed, not thrown. */
+    private static void jcmd(String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(serverPid())));
+        args.addAll(List.of(command));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            System.out.println("(jcmd " + String.join(" ", command) + " failed: " + output.strip() + ")");
+        }
+    }
+
+    private static long serverPid() throws java.io.IOException {
+        Path pidFile = BillingServer.serverDir().getParent().resolve(".pid")
+                .resolve(BillingServer.serverDir().getFileName() + ".pid");
+        return Long.parseLong(Files.readString(pidFile).trim());
+    }
+
     /** CPU seconds used so far by this benchmark's worker ("ws-server") or its PostgreSQL with its backends. */
     private static double cpuSeconds(String which) {
         java.util.stream.Stream<ProcessHandle> processes;
         if ("ws-server".equals(which)) {
-            Path pidFile = BillingServer.serverDir().getParent().resolve(".pid")
-                    .resolve(BillingServer.serverDir().getFileName() + ".pid");
             try {
-                processes = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).stream();
+                processes = ProcessHandle.of(serverPid()).stream();
             } catch (Exception e) {
                 return 0;
             }

@@ -23,6 +23,7 @@ import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,15 +59,20 @@ public class UsageLedger {
     @Inject
     UsageRows rows;
 
-    /** What one ingest did: an outcome per record, and the work items to wake once committed. */
-    public record Ingested(List<UsageOutcome> outcomes, List<Long> newWork) {
+    /** What one ingest did: an outcome per record. */
+    public record Ingested(List<UsageOutcome> outcomes) {
     }
 
     private record Account(String customerId, String billedBy) {
     }
 
-    private record Candidate(int index, UsageKey key, long quantity, Instant occurredAt, String eventName,
-                             long meterTimestamp) {
+    /** A record that passed its own checks; {@code identifier} is its key's meter identifier, hashed once. */
+    private record Candidate(int index, UsageKey key, String identifier, long quantity, Instant occurredAt,
+                             String eventName, long meterTimestamp) {
+    }
+
+    /** A period as sent, parsed and judged once per batch (a batch nearly always names one or two). */
+    private record PeriodCheck(YearMonth period, String refusal) {
     }
 
     /**
@@ -80,13 +86,17 @@ public class UsageLedger {
         Map<String, String> metrics = settings.usageMetrics();
         long maxQuantity = settings.usageMaxQuantity();
         UsageOutcome[] outcomes = new UsageOutcome[submissions.size()];
-        List<Candidate> candidates = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>(submissions.size());
+        Map<String, PeriodCheck> periods = new HashMap<>();
         for (int i = 0; i < submissions.size(); i++) {
             UsageSubmission s = submissions.get(i);
-            String refusal = shapeRefusal(s, metrics, maxQuantity);
-            YearMonth period = UsagePeriods.parse(s.period()).orElse(null);
+            PeriodCheck period = s.period() == null ? null : periods.computeIfAbsent(s.period(), p -> {
+                YearMonth month = UsagePeriods.parse(p).orElse(null);
+                return new PeriodCheck(month, month == null ? null : UsagePeriods.refusal(month, now));
+            });
+            String refusal = shapeRefusal(s, period == null ? null : period.period(), metrics, maxQuantity);
             if (refusal == null) {
-                refusal = UsagePeriods.refusal(period, now);
+                refusal = period.refusal();
             }
             Instant occurredAt = null;
             if (refusal == null && s.occurredAt() != null) {
@@ -101,19 +111,20 @@ public class UsageLedger {
                 continue;
             }
             UsageKey key = new UsageKey(s.acctId(), s.period(), s.metric(), s.sourceId());
-            candidates.add(new Candidate(i, key, s.quantity(), occurredAt, metrics.get(s.metric()),
-                    UsagePeriods.meterTimestamp(period, occurredAt, now)));
+            candidates.add(new Candidate(i, key, key.meterIdentifier(), s.quantity(), occurredAt, metrics.get(s.metric()),
+                    UsagePeriods.meterTimestamp(period.period(), occurredAt, now)));
         }
 
         Map<String, Account> accounts = accounts(candidates.stream().map(c -> c.key().acctId()).toList());
-        Map<String, UsageRecord> existing = existing(candidates.stream().map(c -> c.key().meterIdentifier()).toList());
-        Map<String, UsageRecord> created = new HashMap<>();
+        Map<String, UsageRows.Stored> stored = rows.stored(candidates.stream().map(Candidate::identifier).distinct().toList());
+        // the new records, and what a later record of this batch with the same key is compared with
+        Map<String, UsageRows.NewRecord> created = new LinkedHashMap<>();
+        Map<String, UsageRows.Stored> earlier = new HashMap<>();
         LocalDateTime stamp = Clock.nowUtc();
         for (Candidate c : candidates) {
-            String identifier = c.key().meterIdentifier();
-            UsageRecord known = existing.getOrDefault(identifier, created.get(identifier));
+            UsageRows.Stored known = stored.getOrDefault(c.identifier(), earlier.get(c.identifier()));
             if (known != null) {
-                outcomes[c.index()] = sameAsStored(c, known);
+                outcomes[c.index()] = sameAsStored(c, known); // id still null for one earlier in this batch
                 continue;
             }
             Account account = accounts.get(c.key().acctId());
@@ -125,37 +136,38 @@ public class UsageLedger {
             } else if (account.customerId() == null || !Ids.CUSTOMER.matches(account.customerId())) {
                 outcomes[c.index()] = rejected(c, "account " + c.key().acctId() + " has no Stripe customer");
             } else {
-                UsageRecord record = new UsageRecord(c.key(), c.quantity(), UsagePeriods.utc(c.occurredAt()),
-                        account.customerId(), c.eventName(), c.meterTimestamp(), recordedBy, stamp);
-                created.put(identifier, record);
+                created.put(c.identifier(), new UsageRows.NewRecord(c.key(), c.identifier(), c.quantity(),
+                        UsagePeriods.utc(c.occurredAt()), account.customerId(), c.eventName(), c.meterTimestamp(),
+                        recordedBy, stamp));
+                earlier.put(c.identifier(), new UsageRows.Stored(null, c.quantity()));
                 outcomes[c.index()] = null; // filled in once the id is known
             }
         }
-        List<Long> newWork = List.of();
         if (!created.isEmpty()) {
             // JDBC batches, in this transaction: the records, then their report work
-            Map<String, Long> ids = rows.insert(new ArrayList<>(created.values()));
-            List<String> subjects = new ArrayList<>();
+            // in the order of their identifiers: two batches sharing keys then meet at the first
+            // shared key (the later waits, fails on the unique key and is judged again) instead of
+            // each holding a key the other needs (a deadlock, which PostgreSQL breaks with an error)
+            List<UsageRows.NewRecord> ordered = new ArrayList<>(created.values());
+            ordered.sort(java.util.Comparator.comparing(UsageRows.NewRecord::meterIdentifier));
+            Map<String, Long> ids = rows.insert(ordered);
+            List<String> subjects = new ArrayList<>(created.size());
             for (Candidate c : candidates) {
-                if (outcomes[c.index()] == null) {
-                    long id = ids.get(c.key().meterIdentifier());
+                UsageOutcome o = outcomes[c.index()];
+                if (o == null) {
+                    long id = ids.get(c.identifier());
                     subjects.add(Long.toString(id));
                     outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, id, null);
+                } else if (o.recordId() == null && !UsageOutcome.REJECTED.equals(o.status())) {
+                    // a duplicate or conflict of a record earlier in this batch names that record too
+                    outcomes[c.index()] = new UsageOutcome(o.index(), o.status(), ids.get(c.identifier()), o.reason());
                 }
             }
             // Not woken one JMS message each here (a persistent send per record was most of a batch's
             // time): UsageReportWaker wakes them at the reporting pace, the sweeper as a backstop.
-            newWork = work.submitAll(REPORT_KIND, subjects, false);
-            // a duplicate or conflict of a record earlier in this batch names that record too
-            for (Candidate c : candidates) {
-                UsageOutcome o = outcomes[c.index()];
-                if (o != null && o.recordId() == null && !UsageOutcome.REJECTED.equals(o.status())) {
-                    outcomes[c.index()] = new UsageOutcome(o.index(), o.status(), ids.get(c.key().meterIdentifier()),
-                            o.reason());
-                }
-            }
+            work.submitAllUnwoken(REPORT_KIND, subjects);
         }
-        return new Ingested(List.of(outcomes), newWork);
+        return new Ingested(List.of(outcomes));
     }
 
     /** Whether a failed ingest lost a race for a key with a concurrent one: trying again sorts it out. */
@@ -171,14 +183,15 @@ public class UsageLedger {
         return false;
     }
 
-    private static String shapeRefusal(UsageSubmission s, Map<String, String> metrics, long maxQuantity) {
+    private static String shapeRefusal(UsageSubmission s, YearMonth period, Map<String, String> metrics,
+                                       long maxQuantity) {
         if (s.shapeError() != null) {
             return s.shapeError();
         }
         if (s.acctId() == null || !Ids.ACCOUNT.matches(s.acctId())) {
             return "acct_id must be an account id (acct_…)";
         }
-        if (UsagePeriods.parse(s.period()).isEmpty()) {
+        if (period == null) {
             return "period must be a month as YYYY-MM";
         }
         if (s.metric() == null || !metrics.containsKey(s.metric())) {
@@ -200,7 +213,7 @@ public class UsageLedger {
         return null;
     }
 
-    private static UsageOutcome sameAsStored(Candidate c, UsageRecord known) {
+    private static UsageOutcome sameAsStored(Candidate c, UsageRows.Stored known) {
         if (known.quantity() == c.quantity()) {
             return new UsageOutcome(c.index(), UsageOutcome.DUPLICATE, known.id(), null);
         }
@@ -212,21 +225,28 @@ public class UsageLedger {
         return new UsageOutcome(c.index(), UsageOutcome.REJECTED, null, reason);
     }
 
+    /**
+     * Who bills each of these accounts and its Stripe customer. Plain JDBC with {@code ?} marks: a
+     * JPA native query's numbered parameters cost EclipseLink time that grows with the square of
+     * their count (a batch spread over 500 accounts would pay tens of milliseconds for it).
+     */
     private Map<String, Account> accounts(List<String> acctIds) {
         Map<String, Account> accounts = new HashMap<>();
+        java.sql.Connection connection = em.unwrap(java.sql.Connection.class);
         for (List<String> chunk : chunks(acctIds)) {
-            StringBuilder sql = new StringBuilder(
-                    "SELECT acct_id, stripe_customer_id, billed_by FROM billing_account WHERE acct_id IN (");
-            for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "?" : ", ?").append(i + 1);
-            }
-            var query = em.createNativeQuery(sql.append(')').toString());
-            for (int i = 0; i < chunk.size(); i++) {
-                query.setParameter(i + 1, chunk.get(i));
-            }
-            for (Object row : query.getResultList()) {
-                Object[] columns = (Object[]) row;
-                accounts.put((String) columns[0], new Account((String) columns[1], (String) columns[2]));
+            String sql = "SELECT acct_id, stripe_customer_id, billed_by FROM billing_account WHERE acct_id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+            try (java.sql.PreparedStatement query = connection.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    query.setString(i + 1, chunk.get(i));
+                }
+                try (java.sql.ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        accounts.put(rows.getString(1), new Account(rows.getString(2), rows.getString(3)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new jakarta.persistence.PersistenceException("could not read " + chunk.size() + " accounts", e);
             }
         }
         return accounts;

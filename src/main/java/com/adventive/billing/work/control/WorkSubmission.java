@@ -58,23 +58,8 @@ public class WorkSubmission {
             return java.util.List.of();
         }
         java.sql.Connection connection = em.unwrap(java.sql.Connection.class);
-        java.sql.Timestamp now = java.sql.Timestamp.valueOf(Clock.nowUtc());
         try {
-            try (var insert = connection.prepareStatement("INSERT INTO work_item (kind, subject, state, attempts, "
-                    + "next_attempt_at, enqueued_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)")) {
-                for (String subject : subjects) {
-                    insert.setString(1, kind);
-                    insert.setString(2, subject);
-                    insert.setString(3, com.adventive.billing.work.entity.WorkState.PENDING.dbValue());
-                    insert.setTimestamp(4, now);
-                    // woken by the caller right after commit (as a single submit), or left to be woken
-                    insert.setTimestamp(5, wokenByCaller ? now : null);
-                    insert.setTimestamp(6, now);
-                    insert.setTimestamp(7, now);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+            insertAll(connection, kind, subjects, wokenByCaller);
             java.util.Map<String, Long> ids = new java.util.HashMap<>();
             for (int from = 0; from < subjects.size(); from += 500) {
                 java.util.List<String> chunk = subjects.subList(from, Math.min(subjects.size(), from + 500));
@@ -94,8 +79,52 @@ public class WorkSubmission {
             }
             return subjects.stream().map(ids::get).toList();
         } catch (java.sql.SQLException e) {
-            throw new jakarta.persistence.PersistenceException("could not submit " + subjects.size() + " " + kind
-                    + " work items", e);
+            throw failure(kind, subjects, e);
         }
+    }
+
+    /**
+     * Many items of one kind at once, in the caller's transaction, left not enqueued for a paced
+     * waker of the caller's own (or the sweeper) to wake: as {@code submitAll(kind, subjects, false)}
+     * without reading the new ids back, which such a caller never needs (a usage batch saves a
+     * query of 1,000 keys). A subject that already has work of this kind fails the batch.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void submitAllUnwoken(String kind, java.util.List<String> subjects) {
+        if (subjects.isEmpty()) {
+            return;
+        }
+        try {
+            insertAll(em.unwrap(java.sql.Connection.class), kind, subjects, false);
+        } catch (java.sql.SQLException e) {
+            throw failure(kind, subjects, e);
+        }
+    }
+
+    /** One JDBC batch (a few multi-row INSERTs on PostgreSQL, reWriteBatchedInserts) of new pending items. */
+    private static void insertAll(java.sql.Connection connection, String kind, java.util.List<String> subjects,
+                                  boolean wokenByCaller) throws java.sql.SQLException {
+        java.sql.Timestamp now = java.sql.Timestamp.valueOf(Clock.nowUtc());
+        try (var insert = connection.prepareStatement("INSERT INTO work_item (kind, subject, state, attempts, "
+                + "next_attempt_at, enqueued_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)")) {
+            for (String subject : subjects) {
+                insert.setString(1, kind);
+                insert.setString(2, subject);
+                insert.setString(3, com.adventive.billing.work.entity.WorkState.PENDING.dbValue());
+                insert.setTimestamp(4, now);
+                // woken by the caller right after commit (as a single submit), or left to be woken
+                insert.setTimestamp(5, wokenByCaller ? now : null);
+                insert.setTimestamp(6, now);
+                insert.setTimestamp(7, now);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static jakarta.persistence.PersistenceException failure(String kind, java.util.List<String> subjects,
+                                                                    java.sql.SQLException e) {
+        return new jakarta.persistence.PersistenceException("could not submit " + subjects.size() + " " + kind
+                + " work items", e);
     }
 }
