@@ -175,6 +175,30 @@ class UsageAdjustmentsIT {
     }
 
     @Test
+    void aReportBacklogIsWokenAtItsPaceNotByTheSweeper(Db db, StripeApiStub stripe) {
+        BillingServer.writeSecret("USAGE_REPORT_RATE", "1");
+        new MeterEventStub(stripe).accepting();
+        String acct = account(db, "stripe");
+        String[] records = new String[12];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = record(acct, thisPeriod(), "impressions", "1", "backlog-" + i);
+        }
+        assertEquals(12, json(operator.post("/usage", batch(records))).getInt("accepted"));
+        // The sweeper runs every second here: by the time two are reported it has swept at least
+        // once. Woken by it, all twelve would have been claimed and deferred (touched); woken at
+        // the pace, only those the waker handed out were.
+        Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'",
+                acct) >= 2, "two records to be reported");
+        String ofThisAccount = "SELECT COUNT(*) FROM work_item w JOIN usage_record r ON w.subject = CAST(r.id AS VARCHAR(40)) "
+                + "WHERE w.kind = 'usage.report' AND r.acct_id = ? AND ";
+        long reported = db.count(ofThisAccount + "w.state = 'done'", acct);
+        long touched = db.count(ofThisAccount + "(w.updated_at <> w.created_at OR w.enqueued_at IS NOT NULL)", acct);
+        assertTrue(touched <= reported + 3, touched + " report items woken while " + reported + " were reported at 1/s");
+        Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'",
+                acct) == 12, "the whole backlog to be reported at its pace");
+    }
+
+    @Test
     void theLedgerIsComparedWithStripesMeterEventSummaries(Db db, StripeApiStub stripe) {
         new MeterEventStub(stripe).accepting();
         String acct = account(db, "stripe");

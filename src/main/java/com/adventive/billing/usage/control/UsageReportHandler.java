@@ -54,6 +54,12 @@ public class UsageReportHandler implements WorkHandler {
         return UsageLedger.REPORT_KIND;
     }
 
+    /** UsageReportWaker wakes due reports at USAGE_REPORT_RATE; the sweeper leaves them to it. */
+    @Override
+    public boolean wokenAtItsOwnPace() {
+        return true;
+    }
+
     @Override
     public WorkState handle(WorkContext context) throws Exception {
         long recordId = recordId(context.subject());

@@ -3,6 +3,7 @@ package com.adventive.billing.work.boundary;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
+import com.adventive.billing.work.control.WorkHandlers;
 import com.adventive.billing.work.control.WorkLedger;
 import com.adventive.billing.work.control.WorkerIdentity;
 import com.adventive.billing.work.entity.WorkItem;
@@ -54,6 +55,9 @@ public class WorkSweeper {
     WorkQueueSender sender;
 
     @Inject
+    WorkHandlers handlers;
+
+    @Inject
     WorkerIdentity identity;
 
     @Inject
@@ -80,7 +84,7 @@ public class WorkSweeper {
                 operationalLog.record(OperationalContext.ofWork(item.id(), item.eventId()), "work_failed",
                         "attempts_exhausted: worker stopped while holding the lease on attempt " + item.attempts());
             }
-            List<Long> due = ledger.needingWake(BATCH, identity.startedAt());
+            List<Long> due = ledger.needingWake(BATCH, identity.startedAt(), handlers.pacedKinds());
             for (Long id : due) {
                 sender.wake(id);
             }

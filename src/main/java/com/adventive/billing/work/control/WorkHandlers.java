@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every {@link WorkHandler} bean, by kind. A handler registers itself by existing: the webhook
@@ -26,6 +27,12 @@ public class WorkHandlers {
 
     public Optional<WorkHandler> forKind(String kind) {
         return Optional.ofNullable(registry().get(kind));
+    }
+
+    /** The kinds whose new and retried items a paced waker of their own wakes (see {@link WorkHandler#wokenAtItsOwnPace()}). */
+    public Set<String> pacedKinds() {
+        return registry().values().stream().filter(WorkHandler::wokenAtItsOwnPace).map(WorkHandler::kind)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private Map<String, WorkHandler> registry() {

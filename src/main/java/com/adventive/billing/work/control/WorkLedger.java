@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -238,22 +239,26 @@ public class WorkLedger {
      * Messages sent before {@code runStartedAt} count as lost: the queue lives with the server, and
      * a crash can take recent messages with it, so after a restart due work is woken at once
      * instead of a lease later. A message that did survive only wakes a worker twice, which the
-     * conditional claim makes harmless.
+     * conditional claim makes harmless. Never-woken items of {@code pacedKinds} are left to their
+     * own waker; once it has woken one, a lost message of it is found here like any other.
      */
-    public List<Long> needingWake(int limit, LocalDateTime runStartedAt) {
+    public List<Long> needingWake(int limit, LocalDateTime runStartedAt, Set<String> pacedKinds) {
         LocalDateTime now = Clock.nowUtc();
         LocalDateTime leaseAgo = now.minus(settings.workLease());
         LocalDateTime staleEnqueue = runStartedAt != null && runStartedAt.isAfter(leaseAgo) ? runStartedAt : leaseAgo;
+        // an IN over an empty set is not portable SQL: a kind no item has stands in for "none"
+        Set<String> paced = pacedKinds.isEmpty() ? Set.of("") : pacedKinds;
         return em.createQuery("""
                         SELECT w.id FROM WorkItem w
                         WHERE (w.state = :pending AND w.nextAttemptAt <= :now
-                               AND (w.enqueuedAt IS NULL OR w.enqueuedAt < :stale))
+                               AND ((w.enqueuedAt IS NULL AND w.kind NOT IN :paced) OR w.enqueuedAt < :stale))
                            OR (w.state = :running AND w.leaseUntil < :now)
                         ORDER BY w.id""", Long.class)
                 .setParameter("pending", WorkState.PENDING.dbValue())
                 .setParameter("running", WorkState.RUNNING.dbValue())
                 .setParameter("now", now)
                 .setParameter("stale", staleEnqueue)
+                .setParameter("paced", paced)
                 .setMaxResults(limit)
                 .getResultList();
     }
