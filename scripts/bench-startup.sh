@@ -5,6 +5,7 @@
 #   scripts/bench-startup.sh [N]                 # build (package liberty:create), then N timed starts (default 3)
 #   BENCH_SKIP_BUILD=1 scripts/bench-startup.sh  # reuse target/ as it is
 #   STARTUP_JFR=1 scripts/bench-startup.sh 1     # JFR recording from JVM start (profile settings), then where the CPU went
+#   STARTUP_JVM_OPTIONS=$'-XX:A\n-XX:B' scripts/bench-startup.sh   # extra jvm.options lines, for an experiment
 #   STARTUP_OPENAPI_OUT=f scripts/bench-startup.sh 1   # also save the /openapi document of the last start to f
 #
 # The figure to compare is the server's CPU seconds at ready (the JVM's user+system time when
@@ -35,6 +36,11 @@ mkdir -p "$SERVER/dropins"
 (cd "$WLP/usr/servers/billingServer" && tar cf - --exclude=./workarea --exclude=./logs --exclude=./data --exclude=./dropins --exclude=./apps .) \
   | (cd "$SERVER" && tar xf -)
 cp "$ROOT/target/billing-worker.war" "$SERVER/dropins/"
+# Extra JVM options for an experiment, one per line (e.g. STARTUP_JVM_OPTIONS=-XX:TieredStopAtLevel=1).
+if [[ -n "${STARTUP_JVM_OPTIONS:-}" ]]; then
+  printf '%s\n' "$STARTUP_JVM_OPTIONS" >> "$SERVER/jvm.options"
+  echo "extra jvm.options: $(echo "$STARTUP_JVM_OPTIONS" | tr '\n' ' ')"
+fi
 if [[ "${STARTUP_JFR:-0}" == 1 ]]; then
   echo "-XX:StartFlightRecording=filename=$ROOT/target/startup.jfr,settings=profile,dumponexit=true" >> "$SERVER/jvm.options"
 fi
