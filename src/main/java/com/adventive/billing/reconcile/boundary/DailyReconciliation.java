@@ -141,12 +141,19 @@ public class DailyReconciliation {
     /**
      * Inside the timeout callback Liberty answers the timeout after the one firing now, computed from
      * the timer's schedule and its stored execution time: every timer of one schedule firing for one
-     * slot answers the same instant. Null when the schedule has no further timeout.
+     * slot answers the same instant. Null when the schedule has no further timeout (or the timer's
+     * state cannot be read).
      */
-    private static Date nextTimeoutAfterThisFiring(Timer timer) {
+    private Date nextTimeoutAfterThisFiring(Timer timer) {
         try {
             return timer.getNextTimeout();
         } catch (NoMoreTimeoutsException e) {
+            return null;
+        } catch (RuntimeException e) {
+            // e.g. Liberty refuses a stored execution time that is not on a whole second ("mid-second"),
+            // or the timer's state cannot be read: the firing still runs, keyed by its minute
+            LOG.log(Level.WARNING, "the reconciliation timer's next timeout is unknown (" + e
+                    + "); the minute of this firing stands for its slot");
             return null;
         }
     }
