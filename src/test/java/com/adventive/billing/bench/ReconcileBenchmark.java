@@ -109,17 +109,42 @@ public final class ReconcileBenchmark {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         long pagesNeeded = (accounts + 99) / 100 + 1;
         System.out.println("pages needed: " + (accounts + 99) / 100 + " invoice pages + 1 price = " + pagesNeeded);
+        String profile = System.getProperty("bench.server.profile", "").trim();
         for (int r = 1; r <= runs; r++) {
             int before = TestComponents.stripe().requestsTo("/v1/");
+            if (!profile.isEmpty()) {
+                jcmd("JFR.start", "name=run-" + r, "settings=profile");
+            }
             long start = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(BillingServer.url(
                     "/admin/reconcile?period=" + PERIOD))).timeout(Duration.ofMinutes(10))
                     .header("CF-Access-Client-Id", clientId).header("CF-Access-Client-Secret", secret).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (!profile.isEmpty()) {
+                java.nio.file.Files.createDirectories(java.nio.file.Path.of(profile));
+                jcmd("JFR.stop", "name=run-" + r, "filename=" + java.nio.file.Path.of(profile, "run-" + r + ".jfr").toAbsolutePath());
+            }
             int calls = TestComponents.stripe().requestsTo("/v1/") - before;
             System.out.printf(Locale.ROOT, "run %d: %.2f s, HTTP %d, Stripe calls seen by the stand-in %d; load %s%n  %s%n",
                     r, seconds, response.statusCode(), calls, load(), response.body());
+        }
+    }
+
+    /**
+     * {@code -Dbench.server.profile=DIR}: a Java Flight Recorder recording of the server per run
+     * ({@code DIR/run-N.jfr}), for scripts/bench-profile.sh's JfrHotspots or JDK Mission Control.
+     */
+    private static void jcmd(String... command) throws Exception {
+        java.nio.file.Path pidFile = BillingServer.serverDir().getParent().resolve(".pid")
+                .resolve(BillingServer.serverDir().getFileName() + ".pid");
+        List<String> args = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), java.nio.file.Files.readString(pidFile).trim()));
+        args.addAll(List.of(command));
+        Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            System.out.println("(jcmd " + String.join(" ", command) + " failed: " + output.trim() + ")");
         }
     }
 

@@ -4,10 +4,15 @@ import com.adventive.billing.platform.control.BillingProblem;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.platform.entity.OperationalContext;
+import com.adventive.billing.reconcile.control.ReconcileFirings;
 import com.adventive.billing.reconcile.control.Reconciliation;
+import com.adventive.billing.reconcile.entity.ReconcileFiring;
 import com.adventive.billing.reconcile.entity.ReconciliationReport;
+import com.adventive.billing.work.control.WorkerIdentity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJBException;
+import jakarta.ejb.NoMoreTimeoutsException;
 import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -20,7 +25,15 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,6 +49,13 @@ import java.util.logging.Logger;
  * down at that moment, and the worker must come up without its database (readiness says not ready)
  * and recover on its own. So the timers are set up at start, and while the database is away a
  * non-persistent retry sets them up when it is back.
+ *
+ * <p>Once per firing, whatever the number of timers: two instances starting together can each find
+ * no timer and each create one, and Liberty's failover (server.xml's missedTaskThreshold) runs a
+ * firing again on another instance when the first one died. So each firing first claims its slot
+ * (the timer's schedule and the next timeout after this firing, the same for every timer of that
+ * schedule firing for that slot) in {@code reconcile_firing}; a firing that finds the slot claimed
+ * only logs. And at set-up, duplicates of a timer are cancelled so that one remains.
  *
  * <p>{@code RECONCILE_SCHEDULE} (seconds minutes hours, e.g. {@code "*&#47;20 * *"}) adds a
  * persistent calendar timer with that schedule, for tests and for operators who want more frequent
@@ -54,6 +74,12 @@ public class DailyReconciliation {
 
     @Inject
     Reconciliation reconciliation;
+
+    @Inject
+    ReconcileFirings firings;
+
+    @Inject
+    WorkerIdentity identity;
 
     @Inject
     OperationalLog operationalLog;
@@ -86,7 +112,65 @@ public class DailyReconciliation {
             setUpTimers();
             return;
         }
-        reconcileLastClosedPeriod();
+        reconcileOnce(timer);
+    }
+
+    /** Claims this firing's slot, then runs; a firing of a slot another timer already claimed only logs. */
+    void reconcileOnce(Timer timer) {
+        String schedule = String.valueOf(timer.getInfo());
+        Date next = nextTimeoutAfterThisFiring(timer);
+        String key = firingKey(schedule, next == null ? null : next.toInstant());
+        String instance = identity.workerId();
+        LocalDateTime nextUtc = next == null ? null : LocalDateTime.ofInstant(next.toInstant(), ZoneOffset.UTC);
+        try {
+            if (!firings.claim(key, cut(schedule, 120), nextUtc, instance) && !firings.takeOverUnstarted(key, instance)) {
+                String holder = firings.find(key).map(ReconcileFiring::claimedBy).orElse("another firing");
+                LOG.info("reconciliation firing " + key + " was already claimed by " + holder
+                        + "; this timer's firing of the same slot does nothing");
+                return;
+            }
+        } catch (RuntimeException e) {
+            // the database is away (or not migrated yet): no run without a claim; the next firing tries again
+            LOG.log(Level.WARNING, "reconciliation firing " + key + " not claimed, so not run: " + e);
+            return;
+        }
+        LOG.info("reconciliation firing " + key + " claimed by " + instance);
+        reconcileLastClosedPeriod(runId -> firings.ran(key, runId));
+    }
+
+    /**
+     * Inside the timeout callback Liberty answers the timeout after the one firing now, computed from
+     * the timer's schedule and its stored execution time: every timer of one schedule firing for one
+     * slot answers the same instant. Null when the schedule has no further timeout (or the timer's
+     * state cannot be read).
+     */
+    private Date nextTimeoutAfterThisFiring(Timer timer) {
+        try {
+            return timer.getNextTimeout();
+        } catch (NoMoreTimeoutsException e) {
+            return null;
+        } catch (RuntimeException e) {
+            // e.g. Liberty refuses a stored execution time that is not on a whole second ("mid-second"),
+            // or the timer's state cannot be read: the firing still runs, keyed by its minute
+            LOG.log(Level.WARNING, "the reconciliation timer's next timeout is unknown (" + e
+                    + "); the minute of this firing stands for its slot");
+            return null;
+        }
+    }
+
+    /** The slot's unique key: the timer's schedule (its info) and the next timeout after this firing. */
+    static String firingKey(String schedule, Instant nextTimeout) {
+        String slot = nextTimeout == null
+                // no further timeout (a schedule that ends): the minute it fired in stands for the slot
+                ? "last:" + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                : nextTimeout.toString();
+        String name = schedule.length() <= 150 ? schedule
+                : schedule.substring(0, 120) + "#" + Integer.toHexString(schedule.hashCode());
+        return name + "@" + slot;
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
     /** The persistent timers live in the database: when it is away, try again shortly (a non-persistent timer needs none). */
@@ -109,32 +193,78 @@ public class DailyReconciliation {
     }
 
     private void ensureDailyTimer() {
+        List<Timer> daily = timersWith(DAILY_INFO::equals);
+        if (daily.isEmpty()) {
+            Timer created = timers.createCalendarTimer(dailySchedule(), dailyTimerConfig());
+            LOG.info("daily reconciliation timer created (persistent, 06:00 UTC), next " + created.getNextTimeout());
+            // another instance starting at the same moment may have found none either and created its own
+            daily = timersWith(DAILY_INFO::equals);
+        } else {
+            LOG.info("daily reconciliation timer present (persistent, 06:00 UTC), next " + daily.get(0).getNextTimeout());
+        }
+        cancelDuplicates(daily, DAILY_INFO);
+    }
+
+    private List<Timer> timersWith(Predicate<Object> info) {
+        List<Timer> found = new ArrayList<>();
         for (Timer timer : timers.getTimers()) {
-            if (DAILY_INFO.equals(timer.getInfo())) {
-                LOG.info("daily reconciliation timer present (persistent, 06:00 UTC), next " + timer.getNextTimeout());
-                return;
+            if (info.test(timer.getInfo())) {
+                found.add(timer);
             }
         }
-        Timer created = timers.createCalendarTimer(dailySchedule(), dailyTimerConfig());
-        LOG.info("daily reconciliation timer created (persistent, 06:00 UTC), next " + created.getNextTimeout());
+        return found;
+    }
+
+    /**
+     * Keeps one of several timers of the same schedule. Every instance must keep the same one, or two
+     * instances could cancel each other's and leave none: Liberty's persistent Timer hashes to its task
+     * id, the same on every instance, so the lowest hash is kept. (A duplicate that survives a race does
+     * no harm: its firing finds the slot claimed.)
+     */
+    private void cancelDuplicates(List<Timer> same, String what) {
+        for (Timer duplicate : duplicates(same, Timer::hashCode)) {
+            try {
+                duplicate.cancel();
+                LOG.info("duplicate reconciliation timer " + what + " cancelled (" + duplicate + "); one remains");
+            } catch (jakarta.ejb.NoSuchObjectLocalException e) {
+                // another instance cancelled it first
+            } catch (EJBException e) {
+                LOG.log(Level.INFO, "duplicate reconciliation timer " + what + " not cancelled now; its firings "
+                        + "find their slot claimed: " + e);
+            }
+        }
+    }
+
+    /** All but the one with the lowest order (the one every instance keeps). */
+    static <T> List<T> duplicates(List<T> same, java.util.function.ToIntFunction<T> order) {
+        if (same.size() < 2) {
+            return List.of();
+        }
+        List<T> sorted = new ArrayList<>(same);
+        sorted.sort(Comparator.comparingInt(order));
+        return sorted.subList(1, sorted.size());
     }
 
     /** Database failures leave as exceptions (set up again later); a malformed schedule is logged and skipped. */
     void scheduleFromConfiguration() {
         Optional<String> schedule = settings.optional(com.adventive.billing.platform.control.Settings.RECONCILE_SCHEDULE);
         String wanted = schedule.map(s -> CONFIGURED_INFO + s).orElse(null);
-        boolean present = false;
+        List<Timer> present = new ArrayList<>();
         for (Timer timer : timers.getTimers()) {
             Object info = timer.getInfo();
             if (info instanceof String text && text.startsWith(CONFIGURED_INFO)) {
                 if (text.equals(wanted)) {
-                    present = true;
+                    present.add(timer);
                 } else {
                     timer.cancel();
                 }
             }
         }
-        if (wanted == null || present) {
+        if (wanted == null) {
+            return;
+        }
+        if (!present.isEmpty()) {
+            cancelDuplicates(present, wanted);
             return;
         }
         String[] fields = schedule.get().trim().split("\\s+");
@@ -153,13 +283,15 @@ public class DailyReconciliation {
             return;
         }
         LOG.info("reconciliation also runs on the configured schedule " + schedule.get() + " (UTC)");
+        // another instance starting at the same moment may have created the same timer
+        cancelDuplicates(timersWith(wanted::equals), wanted);
     }
 
-    void reconcileLastClosedPeriod() {
+    void reconcileLastClosedPeriod(java.util.function.LongConsumer runKnown) {
         try {
             reconciliation.resumeInterrupted();
             Reconciliation.Outcome outcome = reconciliation.runOrJoin(Reconciliation.lastClosedPeriod(), null,
-                    Reconciliation.TRIGGER_SCHEDULE, Duration.ofMinutes(30));
+                    Reconciliation.TRIGGER_SCHEDULE, Duration.ofMinutes(30), runKnown);
             outcome.report().filter(r -> r.driftCount() == 0).ifPresent(this::recordClean);
         } catch (BillingProblem e) {
             // recorded as reconciliation_failed by the run; the next firing tries again

@@ -95,6 +95,15 @@ public class Reconciliation {
      * run is still going after the wait.
      */
     public Outcome runOrJoin(String period, String account, String trigger, Duration wait) {
+        return runOrJoin(period, account, trigger, wait, runId -> { });
+    }
+
+    /**
+     * As {@link #runOrJoin(String, String, String, Duration)}, telling {@code runKnown} the run's id as
+     * soon as it is started or joined (before waiting for it), e.g. to record it on a timer's firing.
+     */
+    public Outcome runOrJoin(String period, String account, String trigger, Duration wait,
+                             java.util.function.LongConsumer runKnown) {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<ReconcileRun> running = runs.running(period, account);
             if (running.isPresent()) {
@@ -104,10 +113,12 @@ public class Reconciliation {
                             + " minutes and its job cannot be restarted; a new run took over");
                     continue;
                 }
+                runKnown.accept(run.id());
                 return join(run.id(), wait);
             }
             Optional<Long> started = runs.start(period, account, trigger);
             if (started.isPresent()) {
+                runKnown.accept(started.get());
                 launch(started.get(), period, account);
                 return join(started.get(), wait);
             }
@@ -284,24 +295,43 @@ public class Reconciliation {
         return counts.toString();
     }
 
+    /**
+     * Sorts the period's bills by the account each was resolved to when staged: from the account
+     * table, or from the invoice's {@code acct_id} metadata for a customer the table has no row for
+     * (as the worker resolves it when it delivers the invoice). Such an account is compared like any
+     * other: a subscription's plan fee (licensed lines) is Stripe's business, so an invoice of plan
+     * fees only is clean. Only a bill no account was resolved for is {@code unknown}.
+     */
+    static void byAccount(List<StripeBill> bills, Map<String, List<StripeBill>> billsByAccount, List<StripeBill> unknown) {
+        for (StripeBill bill : bills) {
+            if (bill.acctId() == null) {
+                unknown.add(bill);
+            } else {
+                billsByAccount.computeIfAbsent(bill.acctId(), a -> new ArrayList<>()).add(bill);
+            }
+        }
+    }
+
+    private static StripeBill withAccount(StripeBill bill, String acct) {
+        return new StripeBill(bill.invoiceId(), bill.customerId(), acct, bill.period(), bill.currency(), bill.status(),
+                bill.total(), bill.amountDue(), bill.creditNotesAmount(), bill.lines());
+    }
+
     private ReconciliationReport compare(ReconcileRun run) {
         String period = run.period();
         String account = run.acctId();
         WorkerRecords.Snapshot worker = workerRecords.read(period, account);
         LegacyBilling legacy = legacyReader.read(period, account);
 
-        Map<String, List<StripeBill>> billsByAccount = new HashMap<>();
-        List<StripeBill> unknown = new ArrayList<>();
         List<StagedBill> staged = runs.staged(run.id());
+        List<StripeBill> bills = new ArrayList<>(staged.size());
         for (StagedBill row : staged) {
             StripeBill bill = BillJson.read(row.billJson());
-            String acct = row.acctId();
-            if (acct == null || !worker.accounts().containsKey(acct) && !worker.usage().containsKey(acct)) {
-                unknown.add(bill);
-            } else {
-                billsByAccount.computeIfAbsent(acct, a -> new ArrayList<>()).add(bill);
-            }
+            bills.add(row.acctId() == null || row.acctId().equals(bill.acctId()) ? bill : withAccount(bill, row.acctId()));
         }
+        Map<String, List<StripeBill>> billsByAccount = new HashMap<>();
+        List<StripeBill> unknown = new ArrayList<>();
+        byAccount(bills, billsByAccount, unknown);
 
         Set<String> accounts = new LinkedHashSet<>();
         if (account != null) {
