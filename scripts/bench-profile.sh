@@ -20,13 +20,8 @@ else
   BENCH_ONLY=path scripts/bench.sh -Dbench.server.profile="$ROOT/target/profile/$NAME" "$@"
 fi
 
-CP_FILE="$ROOT/target/bench-render/classpath.txt"
-mkdir -p "$(dirname "$CP_FILE")"
-if [[ ! -s "$CP_FILE" || pom.xml -nt "$CP_FILE" ]]; then
-  mvn -B -q -Dstyle.color=never -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" \
-    || mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE"
-fi
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$CP_FILE")"
+source scripts/lib/test-classpath.sh
+CP="$(test_classpath)"
 DIR="$ROOT/target/profile/$NAME"
 
 hotspots() { # file, title, method-on-stack prefix

@@ -16,11 +16,8 @@ mkdir -p "$OUT" "$ROOT/target/bench-render"
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q -Dstyle.color=never -o test-compile 2>&1 || mvn -B -q -Dstyle.color=never test-compile
 fi
-CP_FILE="$ROOT/target/bench-render/classpath.txt"
-if [[ ! -s "$CP_FILE" || pom.xml -nt "$CP_FILE" ]]; then
-  mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE"
-fi
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$CP_FILE")"
+source scripts/lib/test-classpath.sh
+CP="$(test_classpath)"
 
 profile() {
   local case_id=$1 seconds=$2

@@ -20,13 +20,8 @@ if [[ "${1:-}" != --report-only ]]; then
   scripts/bench-usage.sh -Dbench.usage.profile="$DIR" "$@" | tee "$DIR/bench.txt"
 fi
 
-CP_FILE="$ROOT/target/bench-render/classpath.txt"
-mkdir -p "$(dirname "$CP_FILE")"
-if [[ ! -s "$CP_FILE" || pom.xml -nt "$CP_FILE" ]]; then
-  mvn -B -q -Dstyle.color=never -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" \
-    || mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE"
-fi
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$CP_FILE")"
+source scripts/lib/test-classpath.sh
+CP="$(test_classpath)"
 # the worker's CPU per batch, as the benchmark printed it ("... = 263.0 ms + 113.0 ms per batch")
 CPU_MS=$(sed -n 's/^CPU: .* = \([0-9.]*\) ms + .*/\1/p' "$DIR/bench.txt" 2>/dev/null | head -1)
 

@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * burst and the other finishes its work, taking over the dead one's claims when their leases lapse.
  * ({@code reliability.pair.events}, default 2,000 per burst.)
  *
- * <p>The persistent daily timer firing on one instance only is not here yet: that timer is being
- * built (reconciliation); docs/reliability.md lists the scenario as pending.
+ * <p>The persistent reconciliation timer firing on one instance only has its own class,
+ * {@link TwoInstanceReconcileTimerIT}, which runs in every build.
  */
 @BillingIT
 @Tag("reliability")

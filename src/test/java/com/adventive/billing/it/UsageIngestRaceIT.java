@@ -4,9 +4,8 @@ import com.adventive.billing.it.support.BillingIT;
 import com.adventive.billing.it.support.BillingServer;
 import com.adventive.billing.it.support.Db;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,17 +44,8 @@ class UsageIngestRaceIT {
     private static final int KEYS = 1_000;
     private static final int CALLERS = 4;
 
-    private final AdminClient platform = new AdminClient();
-
-    @BeforeEach
-    void caller() {
-        platform.register();
-    }
-
-    @AfterEach
-    void noCaller() {
-        platform.unregister();
-    }
+    @RegisterExtension
+    final AdminClient platform = new AdminClient();
 
     @Test
     void concurrentBatchesWithTheSameKeysStoreEachKeyOnceAndAnswerDuplicateOrConflict(Db db) throws Exception {

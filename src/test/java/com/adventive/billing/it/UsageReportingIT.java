@@ -8,9 +8,8 @@ import com.adventive.billing.it.support.MeterEventStub;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeBillingStub;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -38,17 +37,8 @@ class UsageReportingIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    private final AdminClient platform = new AdminClient();
-
-    @BeforeEach
-    void caller() {
-        platform.register();
-    }
-
-    @AfterEach
-    void noCaller() {
-        platform.unregister();
-    }
+    @RegisterExtension
+    final AdminClient platform = new AdminClient();
 
     @Test
     void aRecordSentTwiceAndItsWorkRunTwiceIsReportedOnceWithItsKey(Db db, StripeApiStub stripe) {
