@@ -7,7 +7,7 @@
 #   BENCH_ONLY=render|path scripts/bench.sh           # run one of the two
 #
 # Knobs (see docs/benchmarks.md): bench.ingest.requests (2000), bench.ingest.finalized.requests (1000),
-# bench.ingest.seconds (60), bench.ingest.concurrency (8), bench.ingest.warmup (4000),
+# bench.ingest.seconds (60), bench.ingest.concurrency (8), bench.ingest.warmup (4000), bench.warmup.invoices (400),
 # bench.drain.seconds (240), bench.e2e.samples (30), bench.e2e.warmups (5),
 # bench.e2e.large.samples (3), bench.e2e.large.lines (1000), bench.server.timings (production|harness),
 # bench.render.concurrency (unset: the harness's RENDER_CONCURRENCY=2).
