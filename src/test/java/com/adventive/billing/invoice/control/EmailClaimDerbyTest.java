@@ -1,6 +1,6 @@
 package com.adventive.billing.invoice.control;
 
-import org.flywaydb.core.Flyway;
+import com.adventive.billing.platform.control.MigratedDerby;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,13 +36,7 @@ class EmailClaimDerbyTest {
 
     @BeforeEach
     void migratedDatabase() throws SQLException {
-        url = "jdbc:derby:memory:claims-" + UUID.randomUUID() + ";create=true";
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .placeholders(Map.of("text_type", "CLOB"))
-                .load()
-                .migrate();
+        url = MigratedDerby.create("claims");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             // waiting at all is the failure we look for: give up after 2 s instead of Derby's 60
             s.execute("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY('derby.locks.waitTimeout', '2')");

@@ -1,8 +1,8 @@
 package com.adventive.billing.usage.control;
 
+import com.adventive.billing.platform.control.MigratedDerby;
 import com.adventive.billing.usage.entity.UsageKey;
 import com.adventive.billing.usage.entity.UsageRecord;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,13 +41,7 @@ class UsageRowsDerbyTest {
 
     @BeforeEach
     void migratedDatabase() throws SQLException {
-        String url = "jdbc:derby:memory:usage-rows-" + UUID.randomUUID() + ";create=true";
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .placeholders(Map.of("text_type", "CLOB"))
-                .load()
-                .migrate();
+        String url = MigratedDerby.create("usage-rows");
         connection = DriverManager.getConnection(url);
         connection.setAutoCommit(false);
     }
