@@ -3,6 +3,7 @@ package com.adventive.billing.platform.control;
 import com.adventive.billing.platform.entity.Texts;
 import com.adventive.billing.platform.entity.OutgoingMail;
 import jakarta.activation.DataHandler;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.mail.Authenticator;
@@ -29,6 +30,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Date;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -59,6 +63,9 @@ public class MailGateway {
 
     @Inject
     Settings settings;
+
+    private final AtomicReference<CachedSession> cachedSession = new AtomicReference<>();
+    private ScheduledExecutorService writeTimeouts;
 
     /**
      * Sends the mail. {@code beforeTransmit} runs once the server has agreed to take the message
@@ -136,26 +143,46 @@ public class MailGateway {
         return settings.smtpHost().isPresent() ? "smtp" : "outbox";
     }
 
+    /**
+     * The mail session for the current SMTP settings, built once and kept while they stay the same:
+     * building one reads every jar's {@code META-INF/javamail.*} provider files through the
+     * application class loader, which per email was a measurable share of a backlog drain's CPU.
+     */
     private Session session(Optional<String> host) {
+        SessionSettings wanted = new SessionSettings(host, host.isPresent() ? smtpPort() : 0,
+                settings.smtpTimeout().toMillis(), settings.smtpStartTls(), settings.smtpUser(),
+                settings.smtpUser().isPresent() ? settings.smtpPassword() : null);
+        CachedSession current = cachedSession.get();
+        if (current != null && current.settings().equals(wanted)) {
+            return current.session();
+        }
+        Session session = newSession(wanted);
+        cachedSession.set(new CachedSession(wanted, session));
+        return session;
+    }
+
+    private Session newSession(SessionSettings wanted) {
         Properties props = new Properties();
+        Optional<String> host = wanted.host();
         if (host.isPresent()) {
             props.put("mail.transport.protocol", "smtp");
             props.put("mail.smtp.host", host.get());
-            props.put("mail.smtp.port", Integer.toString(smtpPort()));
-            String timeoutMillis = Long.toString(settings.smtpTimeout().toMillis());
+            props.put("mail.smtp.port", Integer.toString(wanted.port()));
+            String timeoutMillis = Long.toString(wanted.timeoutMillis());
             props.put("mail.smtp.connectiontimeout", timeoutMillis);
             props.put("mail.smtp.timeout", timeoutMillis);
             props.put("mail.smtp.writetimeout", timeoutMillis);
+            // Without it, Angus Mail starts a thread (a new scheduled executor) per connection to time its writes.
+            props.put("mail.smtp.executor.writetimeout", writeTimeouts());
             // Once the message is accepted, waiting for QUIT's reply can only delay or fail a done send.
             props.put("mail.smtp.quitwait", "false");
-            boolean startTls = settings.smtpStartTls();
-            props.put("mail.smtp.starttls.enable", Boolean.toString(startTls));
-            props.put("mail.smtp.starttls.required", Boolean.toString(startTls));
+            props.put("mail.smtp.starttls.enable", Boolean.toString(wanted.startTls()));
+            props.put("mail.smtp.starttls.required", Boolean.toString(wanted.startTls()));
         }
-        Optional<String> user = settings.smtpUser();
+        Optional<String> user = wanted.user();
         if (host.isPresent() && user.isPresent()) {
             props.put("mail.smtp.auth", "true");
-            String password = settings.smtpPassword();
+            String password = wanted.password();
             return Session.getInstance(props, new Authenticator() {
                 @Override
                 protected PasswordAuthentication getPasswordAuthentication() {
@@ -164,6 +191,39 @@ public class MailGateway {
             });
         }
         return Session.getInstance(props);
+    }
+
+    private synchronized ScheduledExecutorService writeTimeouts() {
+        if (writeTimeouts == null) {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "smtp-write-timeouts");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // every write schedules its timeout and cancels it when done: drop the cancelled at once
+            executor.setRemoveOnCancelPolicy(true);
+            writeTimeouts = executor;
+        }
+        return writeTimeouts;
+    }
+
+    @PreDestroy
+    synchronized void stopWriteTimeouts() {
+        if (writeTimeouts != null) {
+            writeTimeouts.shutdownNow();
+        }
+    }
+
+    /** What a mail session is built from; a change of any of them builds a new one. */
+    private record SessionSettings(Optional<String> host, int port, long timeoutMillis, boolean startTls,
+                                   Optional<String> user, String password) {
+        @Override
+        public String toString() {
+            return "SessionSettings[" + host + ":" + port + ", user " + user + "]"; // never the password
+        }
+    }
+
+    private record CachedSession(SessionSettings settings, Session session) {
     }
 
     private int smtpPort() {

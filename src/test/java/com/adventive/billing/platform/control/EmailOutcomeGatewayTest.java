@@ -124,6 +124,25 @@ class EmailOutcomeGatewayTest {
         assertEquals(0, smtp.transmissionsTo("norecord@customer.example"));
     }
 
+    @Test
+    void aChangedSmtpServerTakesTheNextMessageAndEverySendIsTimed() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            gateway.send(mail("first" + i + "@customer.example"), transmitStarts::incrementAndGet);
+        }
+        try (DroppingSmtpServer other = DroppingSmtpServer.start()) {
+            ((MapConfig) gateway.settings.config).values.put("SMTP_PORT", Integer.toString(other.port()));
+            gateway.send(mail("second@customer.example"), transmitStarts::incrementAndGet);
+            assertEquals(1, other.transmissionsTo("second@customer.example"), "the mail session follows the settings");
+            assertEquals(0, smtp.transmissionsTo("second@customer.example"));
+
+            other.behave(Behaviour.SILENT_AFTER_DATA);
+            assertThrows(MailOutcomeUnknownException.class,
+                    () -> gateway.send(mail("silent@customer.example"), transmitStarts::incrementAndGet),
+                    "the kept session still times out a server that never answers");
+        }
+        assertEquals(3, smtp.transmissions().size());
+    }
+
     private static OutgoingMail mail(String to) {
         return new OutgoingMail("billing-noreply@notify.adventive.com", to, "Invoice ADV-1", "text body",
                 "<p>html body</p>", "<fixed.id@notify.adventive.com>", "invoice-ADV-1.pdf", "application/pdf",
