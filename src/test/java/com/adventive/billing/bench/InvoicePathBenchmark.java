@@ -284,12 +284,12 @@ public final class InvoicePathBenchmark {
                 knobs.warmupRequests(), PURE_INTAKE_TYPE, invoices, knobs.concurrency());
         CpuMeter.Sample before = cpu.sample();
         Load refunds = load(bodies(PURE_INTAKE_TYPE, knobs.warmupRequests()), 120);
-        Load finalized = load(bodies("invoice.finalized", invoices), 120);
+        Load finalized = load(bodies("invoice.finalized", invoices), Math.max(120, invoices / 20));
         System.out.printf(Locale.ROOT, "warm-up answered %d + %d requests (%d not 200)%n", refunds.completed(),
                 finalized.completed(), refunds.notOk() + finalized.notOk());
         refunds.printFirstFailure();
         finalized.printFirstFailure();
-        drain("warm-up work", 120, false);
+        drain("warm-up work", Math.max(120, invoices / 10), false); // a long warm-up drains at about 35/s
         CpuMeter.Sample after = cpu.sample();
         System.out.printf(Locale.ROOT, "warm-up: server JVM %.1f s CPU, of which the JIT compiler threads %.1f s%n",
                 after.server() - before.server(), after.jit() - before.jit());
