@@ -60,6 +60,7 @@ public class MailGateway {
 
     private static final Logger LOG = Logger.getLogger(MailGateway.class.getName());
     private static final Pattern SAFE_FILE = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final NoDelaySocketFactory NO_DELAY_SOCKETS = new NoDelaySocketFactory();
 
     @Inject
     Settings settings;
@@ -174,6 +175,7 @@ public class MailGateway {
             props.put("mail.smtp.writetimeout", timeoutMillis);
             // Without it, Angus Mail starts a thread (a new scheduled executor) per connection to time its writes.
             props.put("mail.smtp.executor.writetimeout", writeTimeouts());
+            props.put("mail.smtp.socketFactory", NO_DELAY_SOCKETS);
             // Once the message is accepted, waiting for QUIT's reply can only delay or fail a done send.
             props.put("mail.smtp.quitwait", "false");
             props.put("mail.smtp.starttls.enable", Boolean.toString(wanted.startTls()));
