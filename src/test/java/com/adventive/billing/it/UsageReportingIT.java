@@ -298,7 +298,10 @@ class UsageReportingIT {
         return (String) db.rows("SELECT state FROM usage_record WHERE id = ?", recordId).get(0).get("state");
     }
 
+    /** The record's report work item, once the waker has created it (at the reporting pace, within seconds). */
     private static long workItemOf(Db db, Map<String, Object> record) {
+        Await.until(Duration.ofSeconds(60), () -> db.count("SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' "
+                + "AND subject = ?", String.valueOf(record.get("id"))) == 1, "the record's report work to be created");
         return ((Number) db.rows("SELECT id FROM work_item WHERE kind = 'usage.report' AND subject = ?",
                 String.valueOf(record.get("id"))).get(0).get("id")).longValue();
     }
