@@ -6,7 +6,7 @@
 #   scripts/bench-usage.sh -Dbench.usage.batches=100 -Dbench.usage.clients=4
 #   BENCH_SKIP_BUILD=1 scripts/bench-usage.sh                # reuse target/ as it is
 #
-# Knobs (see docs/benchmarks.md): bench.usage.batches (60), bench.usage.warmup (10),
+# Knobs (see docs/benchmarks.md): bench.usage.batches (200), bench.usage.warmup (30),
 # bench.usage.clients (2), bench.usage.accounts (50), bench.usage.report.rate (worker default),
 # bench.usage.report.seconds (30), bench.usage.report.during.ingest (false: reporting slowed to 1/s
 # while ingesting), bench.usage.profile (a directory for a JFR recording; scripts/bench-usage-profile.sh).

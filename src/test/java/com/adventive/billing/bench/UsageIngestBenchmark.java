@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reported to the stand-in as meter events (paced by USAGE_REPORT_RATE). Prints figures; never
  * passes or fails on them.
  *
- * <p>Knobs (system properties): bench.usage.batches (60), bench.usage.warmup (10),
+ * <p>Knobs (system properties): bench.usage.batches (200), bench.usage.warmup (30),
  * bench.usage.clients (2: concurrent callers), bench.usage.accounts (50),
  * bench.usage.report.rate (the worker's USAGE_REPORT_RATE; unset: its default),
  * bench.usage.report.seconds (30: how long the reporting rate is watched),
@@ -47,8 +47,8 @@ public final class UsageIngestBenchmark {
     private static final int BATCH = 1_000;
     private static final long HISTOGRAM_MAX_MICROS = 120_000_000L;
 
-    private final int batches = Integer.getInteger("bench.usage.batches", 60);
-    private final int warmup = Integer.getInteger("bench.usage.warmup", 10);
+    private final int batches = Integer.getInteger("bench.usage.batches", 200);
+    private final int warmup = Integer.getInteger("bench.usage.warmup", 30);
     private final int clients = Integer.getInteger("bench.usage.clients", 2);
     private final int accounts = Integer.getInteger("bench.usage.accounts", 50);
     private final String reportRate = System.getProperty("bench.usage.report.rate");

@@ -194,6 +194,9 @@ class UsageAdjustmentsIT {
         long reported = db.count(ofThisAccount + "w.state = 'done'", acct);
         long touched = db.count(ofThisAccount + "(w.updated_at <> w.created_at OR w.enqueued_at IS NOT NULL)", acct);
         assertTrue(touched <= reported + 3, touched + " report items woken while " + reported + " were reported at 1/s");
+        long created = db.count(ofThisAccount + "1 = 1", acct);
+        assertTrue(created <= reported + 3, created + " report items created while " + reported + " were reported at 1/s: "
+                + "the backlog waits in the ledger, not as work items");
         Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'",
                 acct) == 12, "the whole backlog to be reported at its pace");
     }

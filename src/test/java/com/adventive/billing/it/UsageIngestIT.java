@@ -109,8 +109,6 @@ class UsageIngestIT {
         assertEquals(3, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ?", acct));
         assertEquals(0, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ?", legacy),
                 "a refused record is not stored");
-        assertEquals(3, db.count("SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' AND subject IN "
-                + "(SELECT CAST(id AS VARCHAR(30)) FROM usage_record WHERE acct_id = ?)", acct));
         assertEquals(1257, db.count("SELECT SUM(quantity) FROM usage_record WHERE acct_id = ?", acct));
 
         Await.until(REPORT_TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? "
@@ -121,6 +119,10 @@ class UsageIngestIT {
                 .filter(s -> identifiers.contains(s.identifier())).toList();
         assertEquals(3, counted.size(), "one meter event per accepted record");
         assertEquals(3, counted.stream().map(MeterEventStub.Sent::identifier).distinct().count());
+        assertEquals(3, db.count("SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' AND subject IN "
+                + "(SELECT CAST(id AS VARCHAR(30)) FROM usage_record WHERE acct_id = ?)", acct),
+                "one report work item per accepted record, created at the reporting pace");
+        assertEquals(0, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND report_queued_at IS NULL", acct));
 
         HttpResponse<String> view = platform.get("/admin/usage?account=" + acct + "&period=" + period);
         assertEquals(200, view.statusCode(), view.body());

@@ -1,5 +1,6 @@
 package com.adventive.billing.it;
 
+import com.adventive.billing.it.support.Await;
 import com.adventive.billing.it.support.BillingIT;
 import com.adventive.billing.it.support.BillingServer;
 import com.adventive.billing.it.support.Db;
@@ -128,8 +129,11 @@ class UsageIngestRaceIT {
             pool.shutdownNow();
         }
         assertEquals(KEYS, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ?", acct));
-        assertEquals(KEYS, db.count("SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' AND subject IN "
-                + "(SELECT CAST(id AS VARCHAR(30)) FROM usage_record WHERE acct_id = ?)", acct));
+        String reportWork = "SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' AND subject IN "
+                + "(SELECT CAST(id AS VARCHAR(30)) FROM usage_record WHERE acct_id = ?)";
+        Await.until(Duration.ofSeconds(60), () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? "
+                + "AND report_queued_at IS NULL", acct) == 0, "every record's report work to be created");
+        assertEquals(KEYS, db.count(reportWork, acct), "one report work item per stored key");
     }
 
     /**

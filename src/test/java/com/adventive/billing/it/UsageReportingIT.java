@@ -8,6 +8,7 @@ import com.adventive.billing.it.support.MeterEventStub;
 import com.adventive.billing.it.support.StripeApiStub;
 import com.adventive.billing.it.support.StripeBillingStub;
 import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -113,6 +114,7 @@ class UsageReportingIT {
         awaitState(db, acct, "reported");
 
         meter.alwaysFailingWith(500);
+        givingUpAfterTwoAttempts();
         assertEquals(List.of("accepted"), statuses(json(platform.post("/usage",
                 record(acct, thisPeriod(), "impressions", "10", tag + "-unknown")))));
         Map<String, Object> unknown = db.rows("SELECT * FROM usage_record WHERE acct_id = ? AND source_id = ?",
@@ -120,6 +122,7 @@ class UsageReportingIT {
         long workId = workItemOf(db, unknown);
         Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM work_item WHERE id = ? AND state = 'failed'", workId) == 1,
                 "the work to give up while Stripe answers 500");
+        BillingServer.removeSecret(MAX_ATTEMPTS);
         long recordId = ((Number) unknown.get("id")).longValue();
         assertEquals("recorded", state(db, recordId));
 
@@ -267,12 +270,14 @@ class UsageReportingIT {
     void withinStripesWindowARetriedSendGoesOutAgainUnderTheSameIdentifier(Db db, StripeApiStub stripe) {
         MeterEventStub meter = new MeterEventStub(stripe).alwaysFailingWith(500);
         String acct = account(db, "stripe");
+        givingUpAfterTwoAttempts();
         assertEquals(List.of("accepted"), statuses(json(platform.post("/usage",
                 record(acct, thisPeriod(), "impressions", "10", "window-1")))));
         Map<String, Object> stored = db.rows("SELECT * FROM usage_record WHERE acct_id = ?", acct).get(0);
         long workId = workItemOf(db, stored);
         Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM work_item WHERE id = ? AND state = 'failed'", workId) == 1,
                 "the work to give up while Stripe answers 500");
+        BillingServer.removeSecret(MAX_ATTEMPTS);
 
         stripe.reset();
         meter.accepting();
@@ -281,6 +286,21 @@ class UsageReportingIT {
         List<MeterEventStub.Sent> sent = sentFor(meter, (String) stored.get("meter_identifier"));
         assertEquals(1, sent.size(), "after the reset the journal holds only the retry: " + sent);
         assertEquals(200, sent.get(0).status());
+    }
+
+    private static final String MAX_ATTEMPTS = "WORK_MAX_ATTEMPTS";
+
+    /**
+     * The work gives up after two failed attempts instead of the suite's five (a second of backoff
+     * instead of fifteen): how it got to failed does not matter to these tests, what follows does.
+     */
+    private static void givingUpAfterTwoAttempts() {
+        BillingServer.writeSecret(MAX_ATTEMPTS, "2");
+    }
+
+    @AfterEach
+    void attemptsAsConfigured() {
+        BillingServer.removeSecret(MAX_ATTEMPTS);
     }
 
     private static Map<String, Object> awaitState(Db db, String acct, String state) {
@@ -298,7 +318,10 @@ class UsageReportingIT {
         return (String) db.rows("SELECT state FROM usage_record WHERE id = ?", recordId).get(0).get("state");
     }
 
+    /** The record's report work item, once the waker has created it (at the reporting pace, within seconds). */
     private static long workItemOf(Db db, Map<String, Object> record) {
+        Await.until(Duration.ofSeconds(60), () -> db.count("SELECT COUNT(*) FROM work_item WHERE kind = 'usage.report' "
+                + "AND subject = ?", String.valueOf(record.get("id"))) == 1, "the record's report work to be created");
         return ((Number) db.rows("SELECT id FROM work_item WHERE kind = 'usage.report' AND subject = ?",
                 String.valueOf(record.get("id"))).get(0).get("id")).longValue();
     }

@@ -2,6 +2,7 @@ package com.adventive.billing.usage.boundary;
 
 import com.adventive.billing.platform.control.Settings;
 import com.adventive.billing.usage.control.UsageLedger;
+import com.adventive.billing.usage.control.UsageReportQueue;
 import com.adventive.billing.work.boundary.WorkQueueSender;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -23,11 +24,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Wakes stored usage records' report work at the reporting pace, instead of {@code POST /usage}
- * sending one persistent JMS message per record while the caller waits: every second, up to
- * {@code USAGE_REPORT_RATE} due items that no message has woken yet get theirs. Ingest stays a
- * database write; a backlog drains at the rate Stripe is sent events anyway. The work sweeper
- * remains the backstop (it wakes any due item that was never enqueued).
+ * Turns stored usage records into report work at the reporting pace, instead of {@code POST /usage}
+ * creating a work item and sending a persistent JMS message per record while the caller waits:
+ * every second it creates the work items of up to {@code USAGE_REPORT_RATE} records not queued yet,
+ * then wakes up to as many due items that no message has woken yet. Ingest stays one write per
+ * record; a backlog drains at the rate Stripe is sent events anyway. Every instance runs one; a
+ * record is queued by exactly one of them. The work sweeper remains the backstop for a woken item
+ * whose message was lost.
  */
 @Singleton
 @Startup
@@ -44,6 +47,9 @@ public class UsageReportWaker {
 
     @Inject
     UsageLedger ledger;
+
+    @Inject
+    UsageReportQueue queue;
 
     @Inject
     WorkQueueSender sender;
@@ -68,7 +74,14 @@ public class UsageReportWaker {
             return; // a wake is running: it covers this one
         }
         try {
-            List<Long> due = ledger.reportWorkToWake(settings.usageReportRate());
+            int rate = settings.usageReportRate();
+            // no more report work pending than a second's pace: a slow or failing Stripe leaves the
+            // backlog in the ledger, not as a growing heap of work items retrying
+            long room = rate - ledger.pendingReportWork();
+            if (room > 0) {
+                queue.queueOldest((int) room);
+            }
+            List<Long> due = ledger.reportWorkToWake(rate);
             for (Long id : due) {
                 if (!sender.wake(id)) {
                     break; // the queue refuses: the next tick (or the sweeper) tries again

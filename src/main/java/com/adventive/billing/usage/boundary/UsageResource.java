@@ -57,12 +57,13 @@ public class UsageResource {
             if (!UsageLedger.isKeyRace(e)) {
                 throw e;
             }
-            // A concurrent batch stored one of these keys first; the whole batch rolled back, and
-            // going again finds that record and answers duplicate or conflict for it.
+            // (Derby) A concurrent batch stored one of these keys first; the whole batch rolled back,
+            // and going again finds that record and answers duplicate or conflict for it. PostgreSQL
+            // skips such a key in the insert itself.
             ingested = ledger.ingest(submissions, who);
         }
-        // The records' report work is committed; UsageReportWaker wakes it at the reporting pace
-        // within a second (one persistent JMS message per record here was most of a batch's time).
+        // The records are committed; UsageReportWaker creates and wakes their report work at the
+        // reporting pace (a work item and a persistent JMS message per record here cost most of a batch).
         return IngestAnswer.of(ingested.outcomes());
     }
 

@@ -31,8 +31,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The usage ledger: stores submitted records under their key with their report work, in one
- * transaction, and moves a record's reporting state forward for {@link UsageReportHandler}.
+ * The usage ledger: stores submitted records under their key, in one transaction (their report work
+ * is created later, at the reporting pace, by {@link UsageReportQueue}), and moves a record's
+ * reporting state forward for {@link UsageReportHandler}.
  */
 @ApplicationScoped
 public class UsageLedger {
@@ -76,8 +77,8 @@ public class UsageLedger {
     }
 
     /**
-     * Judges every record on its own and stores the acceptable new ones with their report work, in
-     * the caller's or a new transaction. A record already stored (or earlier in the same batch) is
+     * Judges every record on its own and stores the acceptable new ones, in the caller's or a new
+     * transaction. A record already stored (or earlier in the same batch) is
      * a duplicate with the same quantity and a conflict with another; neither changes the ledger.
      */
     @Transactional
@@ -116,57 +117,56 @@ public class UsageLedger {
         }
 
         Map<String, Account> accounts = accounts(candidates.stream().map(c -> c.key().acctId()).toList());
-        Map<String, UsageRows.Stored> stored = rows.stored(candidates.stream().map(Candidate::identifier).distinct().toList());
-        // the new records, and what a later record of this batch with the same key is compared with
+        // The first record of each key whose account may be billed becomes a new row, unless the key is
+        // already in the ledger; a later one with the same key is judged against it.
         Map<String, UsageRows.NewRecord> created = new LinkedHashMap<>();
-        Map<String, UsageRows.Stored> earlier = new HashMap<>();
+        Map<Integer, String> refusedAccounts = new HashMap<>();
         LocalDateTime stamp = Clock.nowUtc();
         for (Candidate c : candidates) {
-            UsageRows.Stored known = stored.getOrDefault(c.identifier(), earlier.get(c.identifier()));
-            if (known != null) {
-                outcomes[c.index()] = sameAsStored(c, known); // id still null for one earlier in this batch
-                continue;
-            }
             Account account = accounts.get(c.key().acctId());
-            if (account == null) {
-                outcomes[c.index()] = rejected(c, "unknown account " + c.key().acctId());
-            } else if (!"stripe".equals(account.billedBy())) {
-                outcomes[c.index()] = rejected(c, "account " + c.key().acctId() + " is billed by "
-                        + account.billedBy() + ", not through Stripe");
-            } else if (account.customerId() == null || !Ids.CUSTOMER.matches(account.customerId())) {
-                outcomes[c.index()] = rejected(c, "account " + c.key().acctId() + " has no Stripe customer");
-            } else {
+            String refusal = accountRefusal(c.key().acctId(), account);
+            if (refusal != null) {
+                refusedAccounts.put(c.index(), refusal);
+            } else if (!created.containsKey(c.identifier())) {
                 created.put(c.identifier(), new UsageRows.NewRecord(c.key(), c.identifier(), c.quantity(),
                         UsagePeriods.utc(c.occurredAt()), account.customerId(), c.eventName(), c.meterTimestamp(),
                         recordedBy, stamp));
-                earlier.put(c.identifier(), new UsageRows.Stored(null, c.quantity()));
-                outcomes[c.index()] = null; // filled in once the id is known
             }
         }
-        if (!created.isEmpty()) {
-            // JDBC batches, in this transaction: the records, then their report work
-            // in the order of their identifiers: two batches sharing keys then meet at the first
-            // shared key (the later waits, fails on the unique key and is judged again) instead of
-            // each holding a key the other needs (a deadlock, which PostgreSQL breaks with an error)
-            List<UsageRows.NewRecord> ordered = new ArrayList<>(created.values());
-            ordered.sort(java.util.Comparator.comparing(UsageRows.NewRecord::meterIdentifier));
-            Map<String, Long> ids = rows.insert(ordered);
-            List<String> subjects = new ArrayList<>(created.size());
-            for (Candidate c : candidates) {
-                UsageOutcome o = outcomes[c.index()];
-                if (o == null) {
-                    long id = ids.get(c.identifier());
-                    subjects.add(Long.toString(id));
-                    outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, id, null);
-                } else if (o.recordId() == null && !UsageOutcome.REJECTED.equals(o.status())) {
-                    // a duplicate or conflict of a record earlier in this batch names that record too
-                    outcomes[c.index()] = new UsageOutcome(o.index(), o.status(), ids.get(c.identifier()), o.reason());
-                }
+        // In the order of the identifiers: two batches sharing keys then meet at the first shared key
+        // (the later waits for the earlier's commit) instead of each holding a key the other needs (a
+        // deadlock, which PostgreSQL breaks with an error).
+        List<UsageRows.NewRecord> ordered = new ArrayList<>(created.values());
+        ordered.sort(java.util.Comparator.comparing(UsageRows.NewRecord::meterIdentifier));
+        UsageRows.Written written = rows.insertNew(ordered);
+        // what the ledger held before: the keys not inserted, and those of refused accounts (a key
+        // already stored stays a duplicate or conflict even if its account is billed elsewhere now)
+        List<String> toLookUp = new ArrayList<>(written.alreadyStored());
+        for (Candidate c : candidates) {
+            if (refusedAccounts.containsKey(c.index())) {
+                toLookUp.add(c.identifier());
             }
-            // Not woken one JMS message each here (a persistent send per record was most of a batch's
-            // time): UsageReportWaker wakes them at the reporting pace, the sweeper as a backstop.
-            work.submitAllUnwoken(REPORT_KIND, subjects);
         }
+        Map<String, UsageRows.Stored> stored = toLookUp.isEmpty() ? Map.of() : rows.stored(toLookUp);
+        Set<String> answered = new java.util.HashSet<>();
+        for (Candidate c : candidates) {
+            UsageRows.Stored known = stored.get(c.identifier());
+            Long id = written.ids().get(c.identifier());
+            if (known != null) {
+                outcomes[c.index()] = sameAsStored(c, known);
+            } else if (refusedAccounts.containsKey(c.index())) {
+                outcomes[c.index()] = rejected(c, refusedAccounts.get(c.index()));
+            } else if (id != null && answered.add(c.identifier())) {
+                outcomes[c.index()] = new UsageOutcome(c.index(), UsageOutcome.ACCEPTED, id, null);
+            } else if (id != null) {
+                // a later record of this batch with the key of one just accepted
+                outcomes[c.index()] = sameAsStored(c, new UsageRows.Stored(id, created.get(c.identifier()).quantity()));
+            } else {
+                throw new IllegalStateException("usage key " + c.identifier() + " neither stored nor found");
+            }
+        }
+        // No work item per record here (it doubled a batch's inserts): UsageReportQueue creates the
+        // records' report work at the reporting pace, and UsageReportWaker wakes it.
         return new Ingested(List.of(outcomes));
     }
 
@@ -209,6 +209,20 @@ public class UsageLedger {
         }
         if (s.sourceId().startsWith(ADJUSTMENT_PREFIX)) {
             return "source_id must not start with " + ADJUSTMENT_PREFIX + " (kept for operators' adjustments)";
+        }
+        return null;
+    }
+
+    /** Why usage of this account is not taken, or null when it is billed through Stripe. */
+    private static String accountRefusal(String acctId, Account account) {
+        if (account == null) {
+            return "unknown account " + acctId;
+        }
+        if (!"stripe".equals(account.billedBy())) {
+            return "account " + acctId + " is billed by " + account.billedBy() + ", not through Stripe";
+        }
+        if (account.customerId() == null || !Ids.CUSTOMER.matches(account.customerId())) {
+            return "account " + acctId + " has no Stripe customer";
         }
         return null;
     }
@@ -617,6 +631,15 @@ public class UsageLedger {
     public Optional<String[]> account(String acctId) {
         Account account = accounts(List.of(acctId)).get(acctId);
         return account == null ? Optional.empty() : Optional.of(new String[] {account.customerId(), account.billedBy()});
+    }
+
+    /** How many report work items are pending (due or not, woken or not). */
+    @Transactional
+    public long pendingReportWork() {
+        return em.createQuery("SELECT COUNT(w) FROM WorkItem w WHERE w.kind = :kind AND w.state = :pending", Long.class)
+                .setParameter("kind", REPORT_KIND)
+                .setParameter("pending", com.adventive.billing.work.entity.WorkState.PENDING.dbValue())
+                .getSingleResult();
     }
 
     /** Due report work that no message has woken yet, oldest first: what {@code UsageReportWaker} wakes. */

@@ -100,6 +100,13 @@ public class UsageRecord extends SentOnceToStripe {
 
     private String reason;
 
+    /**
+     * When the record's report work item was created; null until {@code UsageReportWaker} queues it
+     * at the reporting pace (ingest writes only the ledger row). An adjustment is queued as it is made.
+     */
+    @Column(name = "report_queued_at")
+    private LocalDateTime reportQueuedAt;
+
     protected UsageRecord() {
     }
 
@@ -130,6 +137,7 @@ public class UsageRecord extends SentOnceToStripe {
                 recordedBy, now);
         entry.entryKind = KIND_ADJUSTMENT;
         entry.reason = reason;
+        entry.reportQueuedAt = now; // a positive one gets its work item in the same transaction; a negative one never
         if (signedQuantity < 0) {
             entry.moveTo(CREDIT_DUE);
         }
@@ -200,4 +208,5 @@ public class UsageRecord extends SentOnceToStripe {
     public String stripeResponse() { return stripeResponse; }
     public String entryKind() { return entryKind; }
     public String reason() { return reason; }
+    public LocalDateTime reportQueuedAt() { return reportQueuedAt; }
 }

@@ -93,6 +93,42 @@ class UsageRowsDerbyTest {
     }
 
     @Test
+    void newRecordsWaitUnqueuedAndAreClaimedOldestFirstEachOnce() throws SQLException {
+        Map<String, Long> ids = UsageRows.insert(connection, records("q", 5));
+        connection.commit();
+        List<Long> inOrder = ids.values().stream().sorted().toList();
+        LocalDateTime now = LocalDateTime.of(2026, 11, 26, 2, 0);
+
+        assertEquals(inOrder.subList(0, 2), UsageRows.claimUnqueued(connection, 2, now), "the two oldest");
+        assertEquals(inOrder.subList(2, 5), UsageRows.claimUnqueued(connection, 10, now), "the rest, not the claimed again");
+        assertEquals(List.of(), UsageRows.claimUnqueued(connection, 10, now), "nothing left to queue");
+        connection.commit();
+        try (ResultSet unqueued = connection.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM usage_record WHERE report_queued_at IS NULL")) {
+            unqueued.next();
+            assertEquals(0, unqueued.getLong(1));
+        }
+    }
+
+    @Test
+    void onlyKeysNotStoredYetAreInsertedAndTheOthersAreNamed() throws SQLException {
+        List<UsageRows.NewRecord> first = records("n", 3);
+        UsageRows.insertNew(connection, first);
+        connection.commit();
+
+        List<UsageRows.NewRecord> mixed = new ArrayList<>(records("m", 2));
+        mixed.add(first.get(1));
+        UsageRows.Written written = UsageRows.insertNew(connection, mixed);
+        connection.commit();
+        assertEquals(2, written.ids().size(), "the two new keys");
+        assertEquals(List.of(first.get(1).meterIdentifier()), written.alreadyStored());
+        try (ResultSet count = connection.createStatement().executeQuery("SELECT COUNT(*) FROM usage_record")) {
+            count.next();
+            assertEquals(5, count.getLong(1));
+        }
+    }
+
+    @Test
     void aKeyAlreadyStoredFailsTheBatchAsAKeyRace() throws SQLException {
         UsageRows.insert(connection, records("b", 3));
         connection.commit();
