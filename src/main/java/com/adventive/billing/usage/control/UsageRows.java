@@ -59,7 +59,7 @@ class UsageRows {
 
     /**
      * Inserts those of the records whose key is not in the ledger yet, in the caller's transaction and
-     * in the given order. On PostgreSQL one statement does it all: the batch goes in as twelve arrays
+     * in the given order. On PostgreSQL one statement does it all: the batch goes in as ten arrays
      * ({@code unnest}), a key already stored is skipped ({@code ON CONFLICT DO NOTHING}, which waits
      * for a concurrent batch holding the same key to commit instead of failing), and the new rows' ids
      * come back ({@code RETURNING}). Elsewhere (Derby) the stored keys are looked up first, the rest
