@@ -2,6 +2,7 @@ package com.adventive.billing.invoice.control;
 
 import com.adventive.billing.invoice.entity.LoadedInvoice;
 import com.adventive.billing.invoice.entity.PreparedInvoice;
+import com.adventive.billing.invoice.entity.StoredPdf;
 import com.adventive.billing.platform.entity.OperationalContext;
 import com.adventive.billing.platform.control.OperationalLog;
 import com.adventive.billing.platform.control.Settings;
@@ -78,9 +79,9 @@ public class InvoiceFinalizedHandler implements WorkHandler {
             return WorkState.SKIPPED;
         }
         PreparedInvoice prepared = preparing.get();
-        documents.ensureStored(prepared.row(), prepared.view(), prepared.op());
+        StoredPdf stored = documents.ensureStored(prepared.row(), prepared.view(), prepared.op());
         invoiceWork.email(mailer -> mailer.send(InvoiceMailer.INVOICE_NEW, InvoiceMailer.INVOICE_NEW + ":" + invoice.getId(),
-                prepared.row(), prepared.view(), invoice.getCustomerEmail(), prepared.op()));
+                prepared.row(), prepared.view(), invoice.getCustomerEmail(), stored, prepared.op()));
         return WorkState.DONE;
     }
 

@@ -66,8 +66,7 @@ public class InvoiceMailer {
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
                         OperationalContext op) throws MailRefusedException, UndeliverableException, MissingPdfException, DeliveryInProgressException {
         String to = validRecipient(latestRecipient(invoice, recipient, op), op);
-        if (ledger.isSuppressed(to)) {
-            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+        if (suppressed(template, to, op)) {
             return new Outcome.Suppressed(to);
         }
         Optional<StoredPdf> pdf = documents.current(invoice);
@@ -80,6 +79,21 @@ public class InvoiceMailer {
     }
 
     /**
+     * The same, attaching the PDF this very work has just made sure is in the bucket
+     * ({@link InvoiceDocuments#ensureStored}: read back from the bucket and checked, or just stored
+     * under its own version key), instead of reading it from the bucket a second time.
+     */
+    public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
+                        StoredPdf stored, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        String to = validRecipient(latestRecipient(invoice, recipient, op), op);
+        if (suppressed(template, to, op)) {
+            return new Outcome.Suppressed(to);
+        }
+        return deliverOnce(template, dedupeKey, invoice, view, to, stored, op);
+    }
+
+    /**
      * Sends a notice about the invoice that carries no PDF (e.g. {@value #PAYMENT_FAILED}), with the
      * same once-per-dedupe-key claim, suppression list and outcome-unknown rules as {@link #send}.
      */
@@ -87,8 +101,7 @@ public class InvoiceMailer {
                                          String recipient, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         String to = validRecipient(latestRecipient(invoice, recipient, op), op);
-        if (ledger.isSuppressed(to)) {
-            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+        if (suppressed(template, to, op)) {
             return new Outcome.Suppressed(to);
         }
         return deliverOnce(template, dedupeKey, invoice, view, to, null, op);
@@ -104,8 +117,7 @@ public class InvoiceMailer {
                                   byte[] pdf, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         String to = validRecipient(recipient, op);
-        if (ledger.isSuppressed(to)) {
-            operationalLog.record(op, "email_suppressed", CREDIT_NOTE + " not sent: " + to + " is on the suppression list");
+        if (suppressed(CREDIT_NOTE, to, op)) {
             return new Outcome.Suppressed(to);
         }
         String safe = (notice.number().isEmpty() ? notice.creditNoteId() : notice.number()).replaceAll("[^A-Za-z0-9._-]", "_");
@@ -113,6 +125,15 @@ public class InvoiceMailer {
                 com.adventive.billing.platform.entity.Texts.sha256Hex(pdf), pdf);
         return deliverOnce(CREDIT_NOTE, dedupeKey, invoice.stripeInvoiceId(), messageId(invoice.invUuid(), dedupeKey),
                 () -> emailRenderer.renderCreditNote(view, notice), to, attachment, op);
+    }
+
+    /** Whether the address is on the suppression list; recorded as the reason this email is not sent. */
+    private boolean suppressed(String template, String to, OperationalContext op) {
+        if (!ledger.isSuppressed(to)) {
+            return false;
+        }
+        operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+        return true;
     }
 
     /** A file attached to an email, with the sha256 the delivery row records. */
@@ -137,8 +158,7 @@ public class InvoiceMailer {
                                      OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         String to = validRecipient(recipient, op);
-        if (ledger.isSuppressed(to)) {
-            operationalLog.record(op, "email_suppressed", template + " not sent: " + to + " is on the suppression list");
+        if (suppressed(template, to, op)) {
             return new Outcome.Suppressed(to);
         }
         return deliverOnce(template, dedupeKey, notice.acctId(), messageId(notice.acctId(), dedupeKey),
