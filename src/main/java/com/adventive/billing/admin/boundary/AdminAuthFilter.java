@@ -238,6 +238,9 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
                 || !(type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.getSubtype().endsWith("+json"))) {
             return Optional.empty();
         }
+        if (request.getLength() >= MAX_BODY_PEEK) {
+            return Optional.empty(); // declared too long to peek at (a usage batch): not read twice
+        }
         InputStream original = request.getEntityStream();
         byte[] head;
         try {
