@@ -189,7 +189,7 @@ class InvoiceStalenessTest {
 
         @Override
         public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
-                            String recipient, OperationalContext op) throws DeliveryInProgressException {
+                            String recipient, StoredPdf stored, OperationalContext op) throws DeliveryInProgressException {
             if (inProgress) {
                 throw new DeliveryInProgressException("<m@example.com>");
             }
