@@ -86,11 +86,7 @@ public class InvoiceMailer {
     public Outcome send(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view, String recipient,
                         StoredPdf stored, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
-        String to = validRecipient(latestRecipient(invoice, recipient, op), op);
-        if (suppressed(template, to, op)) {
-            return new Outcome.Suppressed(to);
-        }
-        return deliverOnce(template, dedupeKey, invoice, view, to, stored, op);
+        return sendAttaching(template, dedupeKey, invoice, view, recipient, java.util.Objects.requireNonNull(stored), op);
     }
 
     /**
@@ -100,11 +96,18 @@ public class InvoiceMailer {
     public Outcome sendWithoutAttachment(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
                                          String recipient, OperationalContext op)
             throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
+        return sendAttaching(template, dedupeKey, invoice, view, recipient, null, op);
+    }
+
+    /** To the invoice's latest recipient unless suppressed, once per dedupe key; {@code pdf} may be null. */
+    private Outcome sendAttaching(String template, String dedupeKey, BillingInvoice invoice, InvoiceView view,
+                                  String recipient, StoredPdf pdf, OperationalContext op)
+            throws MailRefusedException, UndeliverableException, DeliveryInProgressException {
         String to = validRecipient(latestRecipient(invoice, recipient, op), op);
         if (suppressed(template, to, op)) {
             return new Outcome.Suppressed(to);
         }
-        return deliverOnce(template, dedupeKey, invoice, view, to, null, op);
+        return deliverOnce(template, dedupeKey, invoice, view, to, pdf, op);
     }
 
     /**
