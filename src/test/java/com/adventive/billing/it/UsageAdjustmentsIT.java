@@ -43,6 +43,7 @@ class UsageAdjustmentsIT {
     @AfterEach
     void reportRateBackToDefault() {
         BillingServer.removeSecret("USAGE_REPORT_RATE");
+        BillingServer.removeSecret("WORK_MAX_ATTEMPTS");
     }
 
     static String adjustment(String acct, String period, long quantity, String id, String reason) {
@@ -199,6 +200,34 @@ class UsageAdjustmentsIT {
                 + "the backlog waits in the ledger, not as work items");
         Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'",
                 acct) == 12, "the whole backlog to be reported at its pace");
+    }
+
+    @Test
+    void whileStripeFailsTheBacklogWaitsInTheLedgerNotAsRetryingWorkItems(Db db, StripeApiStub stripe)
+            throws InterruptedException {
+        BillingServer.writeSecret("USAGE_REPORT_RATE", "2");
+        BillingServer.writeSecret("WORK_MAX_ATTEMPTS", "20"); // still retrying when Stripe answers again
+        MeterEventStub meter = new MeterEventStub(stripe).alwaysFailingWith(500);
+        String acct = account(db, "stripe");
+        String[] records = new String[20];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = record(acct, thisPeriod(), "impressions", "1", "failing-" + i);
+        }
+        assertEquals(20, json(operator.post("/usage", batch(records))).getInt("accepted"));
+        String customer = (String) db.rows("SELECT stripe_customer_id FROM billing_account WHERE acct_id = ?", acct)
+                .get(0).get("stripe_customer_id");
+        Await.until(TIMEOUT, () -> meter.sent().stream()
+                .filter(s -> customer.equals(s.form().get("payload[stripe_customer_id]"))).count() >= 4,
+                "sends to Stripe to have failed and been retried");
+        Thread.sleep(4_000); // four more turns of the waker while those items retry
+        long created = db.count("SELECT COUNT(*) FROM work_item w JOIN usage_record r "
+                + "ON w.subject = CAST(r.id AS VARCHAR(40)) WHERE w.kind = 'usage.report' AND r.acct_id = ?", acct);
+        assertTrue(created <= 3, created + " report items of 20 records created while Stripe failed at a pace of 2/s: "
+                + "no more report work is pending than a second's pace");
+        assertEquals(0, db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'", acct));
+        meter.accepting();
+        Await.until(TIMEOUT, () -> db.count("SELECT COUNT(*) FROM usage_record WHERE acct_id = ? AND state = 'reported'",
+                acct) == 20, "the whole backlog reported once Stripe answers again");
     }
 
     @Test

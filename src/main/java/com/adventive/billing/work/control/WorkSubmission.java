@@ -38,56 +38,10 @@ public class WorkSubmission {
     }
 
     /**
-     * Many items of one kind at once, in the caller's transaction, with JDBC batching (one round
-     * trip per few hundred rows instead of one insert and flush each): for ingest paths that
-     * create work per stored row, such as a batch of usage records. Returns the new items' ids in
-     * the order of {@code subjects}; a subject that already has work of this kind fails the batch.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public java.util.List<Long> submitAll(String kind, java.util.List<String> subjects) {
-        return submitAll(kind, subjects, true);
-    }
-
-    /**
-     * As {@link #submitAll(String, java.util.List)}; with {@code wokenByCaller} false the items are
-     * left not enqueued, for a paced waker of the caller's own (or the sweeper) to wake them.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public java.util.List<Long> submitAll(String kind, java.util.List<String> subjects, boolean wokenByCaller) {
-        if (subjects.isEmpty()) {
-            return java.util.List.of();
-        }
-        java.sql.Connection connection = em.unwrap(java.sql.Connection.class);
-        try {
-            insertAll(connection, kind, subjects, wokenByCaller);
-            java.util.Map<String, Long> ids = new java.util.HashMap<>();
-            for (int from = 0; from < subjects.size(); from += 500) {
-                java.util.List<String> chunk = subjects.subList(from, Math.min(subjects.size(), from + 500));
-                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-                try (var select = connection.prepareStatement(
-                        "SELECT id, subject FROM work_item WHERE kind = ? AND subject IN (" + marks + ")")) {
-                    select.setString(1, kind);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        select.setString(i + 2, chunk.get(i));
-                    }
-                    try (var rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            ids.put(rows.getString(2), rows.getLong(1));
-                        }
-                    }
-                }
-            }
-            return subjects.stream().map(ids::get).toList();
-        } catch (java.sql.SQLException e) {
-            throw failure(kind, subjects, e);
-        }
-    }
-
-    /**
      * Many items of one kind at once, in the caller's transaction, left not enqueued for a paced
-     * waker of the caller's own (or the sweeper) to wake: as {@code submitAll(kind, subjects, false)}
-     * without reading the new ids back, which such a caller never needs (a usage batch saves a
-     * query of 1,000 keys). A subject that already has work of this kind fails the batch.
+     * waker of the caller's own to wake (usage reports, queued at their pace), with JDBC batching;
+     * the new ids are not read back, as such a caller never needs them. A subject that already has
+     * work of this kind fails the batch.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void submitAllUnwoken(String kind, java.util.List<String> subjects) {
@@ -95,15 +49,15 @@ public class WorkSubmission {
             return;
         }
         try {
-            insertAll(em.unwrap(java.sql.Connection.class), kind, subjects, false);
+            insertAll(em.unwrap(java.sql.Connection.class), kind, subjects);
         } catch (java.sql.SQLException e) {
             throw failure(kind, subjects, e);
         }
     }
 
-    /** One JDBC batch (a few multi-row INSERTs on PostgreSQL, reWriteBatchedInserts) of new pending items. */
-    private static void insertAll(java.sql.Connection connection, String kind, java.util.List<String> subjects,
-                                  boolean wokenByCaller) throws java.sql.SQLException {
+    /** One JDBC batch (a few multi-row INSERTs on PostgreSQL, reWriteBatchedInserts) of new pending, unwoken items. */
+    private static void insertAll(java.sql.Connection connection, String kind, java.util.List<String> subjects)
+            throws java.sql.SQLException {
         java.sql.Timestamp now = java.sql.Timestamp.valueOf(Clock.nowUtc());
         try (var insert = connection.prepareStatement("INSERT INTO work_item (kind, subject, state, attempts, "
                 + "next_attempt_at, enqueued_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)")) {
@@ -112,8 +66,7 @@ public class WorkSubmission {
                 insert.setString(2, subject);
                 insert.setString(3, com.adventive.billing.work.entity.WorkState.PENDING.dbValue());
                 insert.setTimestamp(4, now);
-                // woken by the caller right after commit (as a single submit), or left to be woken
-                insert.setTimestamp(5, wokenByCaller ? now : null);
+                insert.setNull(5, java.sql.Types.TIMESTAMP); // not enqueued: the caller's waker wakes it
                 insert.setTimestamp(6, now);
                 insert.setTimestamp(7, now);
                 insert.addBatch();
