@@ -75,9 +75,9 @@ public class UsageReportWaker {
         }
         try {
             int rate = settings.usageReportRate();
-            // no more report work pending than a second's pace: a slow or failing Stripe leaves the
-            // backlog in the ledger, not as a growing heap of work items retrying
-            long room = rate - ledger.pendingReportWork();
+            // no more report work unfinished than a second's pace: a slow or failing Stripe leaves
+            // the backlog in the ledger, not as a growing heap of work items retrying
+            long room = rate - ledger.unfinishedReportWork();
             if (room > 0) {
                 queue.queueOldest((int) room);
             }

@@ -633,12 +633,14 @@ public class UsageLedger {
         return account == null ? Optional.empty() : Optional.of(new String[] {account.customerId(), account.billedBy()});
     }
 
-    /** How many report work items are pending (due or not, woken or not). */
+    /** How many report work items are not finished: pending (due or not, woken or not) or running now. */
     @Transactional
-    public long pendingReportWork() {
-        return em.createQuery("SELECT COUNT(w) FROM WorkItem w WHERE w.kind = :kind AND w.state = :pending", Long.class)
+    public long unfinishedReportWork() {
+        return em.createQuery("SELECT COUNT(w) FROM WorkItem w WHERE w.kind = :kind AND w.state IN (:pending, :running)",
+                        Long.class)
                 .setParameter("kind", REPORT_KIND)
                 .setParameter("pending", com.adventive.billing.work.entity.WorkState.PENDING.dbValue())
+                .setParameter("running", com.adventive.billing.work.entity.WorkState.RUNNING.dbValue())
                 .getSingleResult();
     }
 
