@@ -37,6 +37,9 @@ public class OperationalLog {
         String trimmed = detail == null ? null : Texts.truncate(detail, MAX_DETAIL);
         em.persist(new OperationalEvent(Clock.nowUtc(), eventType, context.stripeEventId(),
                 context.stripeInvoiceId(), context.acctId(), context.workItemId(), trimmed));
+        // Written here, not at commit: a conflict at commit reaches the retry without its SQL cause
+        // (Derby's identity allocator refusing a lock showed up as a bare rollback and a failed attempt).
+        em.flush();
         LOG.info(logLine(context, eventType, trimmed));
     }
 
